@@ -1,0 +1,1 @@
+//! copilot-bank (being built).

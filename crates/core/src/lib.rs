@@ -1,0 +1,1 @@
+//! copilot-core (being built).

@@ -1,0 +1,1 @@
+//! copilot-planner (being built).

@@ -1,0 +1,1 @@
+//! copilot-resume (being built).

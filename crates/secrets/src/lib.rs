@@ -1,0 +1,1 @@
+//! copilot-secrets (being built).

@@ -1,0 +1,1 @@
+//! copilot-store (being built).
