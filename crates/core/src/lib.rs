@@ -1,1 +1,24 @@
-//! copilot-core (being built).
+//! The one API of Interview Copilot. The Tauri app (`src-tauri`), the `copilot` CLI and the
+//! cross-crate tests all call [`Copilot`]; none of them reach into the store, the bank codecs or
+//! the planner directly.
+//!
+//! [`Copilot::open`] opens (or, on first run, creates) the encrypted store whose key lives in the
+//! OS keychain, and seeds the bundled library of jobs once. Every method returns a [`CoreError`]
+//! with a stable [`ErrorCode`] the UI switches on, and a message that names the problem and the fix.
+//!
+//! Types that cross the IPC boundary derive [`ts_rs::TS`]; `cargo test -p copilot-core` checks
+//! that `ui/src/bindings/` matches them (set `UPDATE_BINDINGS=1` to rewrite it).
+
+mod copilot;
+mod error;
+mod ipc;
+
+pub use copilot::{AppConfig, Copilot};
+pub use error::{CoreError, ErrorCode};
+pub use ipc::{
+    AppInfo, BankFileFormat, ExportedFile, ImportReport, NewInterview, PlanRequest, SavedJob,
+    VersionInfo, export_bindings,
+};
+
+pub use copilot_domain as domain;
+pub use copilot_secrets::{KeychainSecretStore, MemorySecretStore, SecretStore};

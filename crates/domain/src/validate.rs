@@ -143,7 +143,7 @@ pub(crate) fn validate_job(job: &JobDefinition) -> Vec<ValidationIssue> {
         }
         if q.en.trim().is_empty() && q.zh.trim().is_empty() {
             issue(
-                format!("{at}"),
+                at.clone(),
                 "needs a text in at least one language".into(),
             );
         }

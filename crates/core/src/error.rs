@@ -1,0 +1,76 @@
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// What kind of failure a [`CoreError`] is; the UI switches on this, never on message text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    NotFound,
+    InvalidInput,
+    ImportRejected,
+    UnreadableFile,
+    KeychainUnavailable,
+    DatabaseKeyMissing,
+    DatabaseRefused,
+    Storage,
+    Internal,
+}
+
+/// The error every [`crate::Copilot`] method returns: a code and a message naming the problem and the fix.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, thiserror::Error)]
+#[error("{message}")]
+pub struct CoreError {
+    pub code: ErrorCode,
+    pub message: String,
+    /// Individual problems, e.g. one line per bad row of an import.
+    #[serde(default)]
+    pub details: Vec<String>,
+}
+
+impl CoreError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        CoreError { code, message: message.into(), details: Vec::new() }
+    }
+
+    pub fn with_details(mut self, details: Vec<String>) -> Self {
+        self.details = details;
+        self
+    }
+}
+
+impl From<copilot_store::StoreError> for CoreError {
+    fn from(error: copilot_store::StoreError) -> Self {
+        use copilot_store::StoreErrorKind as Kind;
+        let code = match error.kind() {
+            Kind::NotFound => ErrorCode::NotFound,
+            Kind::KeyNotInKeychain => ErrorCode::DatabaseKeyMissing,
+            Kind::KeychainUnavailable => ErrorCode::KeychainUnavailable,
+            Kind::DatabaseRefused | Kind::InvalidRecoveryKey => ErrorCode::DatabaseRefused,
+            Kind::InvalidInput => ErrorCode::InvalidInput,
+            Kind::DiskFull | Kind::NotWritable | Kind::Storage => ErrorCode::Storage,
+        };
+        CoreError::new(code, error.to_string())
+    }
+}
+
+impl From<copilot_secrets::SecretError> for CoreError {
+    fn from(error: copilot_secrets::SecretError) -> Self {
+        CoreError::new(ErrorCode::KeychainUnavailable, error.to_string())
+    }
+}
+
+impl From<copilot_bank::BankError> for CoreError {
+    fn from(error: copilot_bank::BankError) -> Self {
+        let details = match &error {
+            copilot_bank::BankError::Invalid { problems, .. } => problems.clone(),
+            _ => Vec::new(),
+        };
+        CoreError::new(ErrorCode::ImportRejected, error.to_string()).with_details(details)
+    }
+}
+
+impl From<copilot_resume::ResumeError> for CoreError {
+    fn from(error: copilot_resume::ResumeError) -> Self {
+        CoreError::new(ErrorCode::UnreadableFile, error.to_string())
+    }
+}
