@@ -26,7 +26,9 @@ pub struct AppConfig {
 
 impl AppConfig {
     pub fn new(data_dir: impl Into<PathBuf>) -> Self {
-        AppConfig { data_dir: data_dir.into() }
+        AppConfig {
+            data_dir: data_dir.into(),
+        }
     }
 
     /// `COPILOT_DATA_DIR` if set, else the platform's data folder (e.g. `~/.local/share/interview-copilot`).
@@ -67,7 +69,11 @@ fn saved(version: copilot_store::SavedVersion) -> SavedJob {
 fn invalid_job(job: &JobDefinition, issues: Vec<ValidationIssue>) -> CoreError {
     CoreError::new(
         ErrorCode::InvalidInput,
-        format!("job \"{}\" is not valid ({} problems): fix them and save again", job.id, issues.len()),
+        format!(
+            "job \"{}\" is not valid ({} problems): fix them and save again",
+            job.id,
+            issues.len()
+        ),
     )
     .with_details(issues.iter().map(ToString::to_string).collect())
 }
@@ -78,10 +84,21 @@ impl Copilot {
     pub async fn open(config: &AppConfig, secrets: &dyn SecretStore) -> Result<Copilot, CoreError> {
         create_data_dir(&config.data_dir)?;
         let copilot = match Store::open(&config.database_path(), secrets).await? {
-            Opened::Existing(store) => Copilot { store, data_dir: config.data_dir.clone() },
-            Opened::Created { store, recovery_key } => {
-                store.set_setting(SETTING_PENDING_RECOVERY_KEY, recovery_key.expose()).await?;
-                Copilot { store, data_dir: config.data_dir.clone() }
+            Opened::Existing(store) => Copilot {
+                store,
+                data_dir: config.data_dir.clone(),
+            },
+            Opened::Created {
+                store,
+                recovery_key,
+            } => {
+                store
+                    .set_setting(SETTING_PENDING_RECOVERY_KEY, recovery_key.expose())
+                    .await?;
+                Copilot {
+                    store,
+                    data_dir: config.data_dir.clone(),
+                }
             }
         };
         copilot.seed_library().await?;
@@ -95,14 +112,19 @@ impl Copilot {
         recovery_key: &str,
     ) -> Result<Copilot, CoreError> {
         let store = Store::recover(&config.database_path(), secrets, recovery_key).await?;
-        let copilot = Copilot { store, data_dir: config.data_dir.clone() };
+        let copilot = Copilot {
+            store,
+            data_dir: config.data_dir.clone(),
+        };
         copilot.seed_library().await?;
         Ok(copilot)
     }
 
     async fn seed_library(&self) -> Result<(), CoreError> {
         if !self.store.library_seeded().await? {
-            self.store.save_jobs(&copilot_bank::bundled_library()).await?;
+            self.store
+                .save_jobs(&copilot_bank::bundled_library())
+                .await?;
             self.store.mark_library_seeded().await?;
         }
         Ok(())
@@ -113,7 +135,11 @@ impl Copilot {
     }
 
     pub async fn app_info(&self) -> Result<AppInfo, CoreError> {
-        let recovery_key = self.store.setting(SETTING_PENDING_RECOVERY_KEY).await?.filter(|key| !key.is_empty());
+        let recovery_key = self
+            .store
+            .setting(SETTING_PENDING_RECOVERY_KEY)
+            .await?
+            .filter(|key| !key.is_empty());
         Ok(AppInfo {
             version: env!("CARGO_PKG_VERSION").to_string(),
             data_dir: self.data_dir.display().to_string(),
@@ -124,16 +150,25 @@ impl Copilot {
 
     /// The user saved the recovery key: never show it again.
     pub async fn acknowledge_recovery_key(&self) -> Result<(), CoreError> {
-        Ok(self.store.set_setting(SETTING_PENDING_RECOVERY_KEY, "").await?)
+        Ok(self
+            .store
+            .set_setting(SETTING_PENDING_RECOVERY_KEY, "")
+            .await?)
     }
 
     pub async fn ui_language(&self) -> Result<Language, CoreError> {
         let stored = self.store.setting(SETTING_UI_LANGUAGE).await?;
-        Ok(stored.as_deref().and_then(Language::parse).unwrap_or(Language::En))
+        Ok(stored
+            .as_deref()
+            .and_then(Language::parse)
+            .unwrap_or(Language::En))
     }
 
     pub async fn set_ui_language(&self, language: Language) -> Result<(), CoreError> {
-        Ok(self.store.set_setting(SETTING_UI_LANGUAGE, language.code()).await?)
+        Ok(self
+            .store
+            .set_setting(SETTING_UI_LANGUAGE, language.code())
+            .await?)
     }
 
     pub async fn list_jobs(&self) -> Result<Vec<JobSummary>, CoreError> {
@@ -149,7 +184,11 @@ impl Copilot {
         let versions = self.store.job_versions(job_id).await?;
         Ok(versions
             .into_iter()
-            .map(|v| VersionInfo { version: v.version, content_hash: v.content_hash, created_at: v.created_at })
+            .map(|v| VersionInfo {
+                version: v.version,
+                content_hash: v.content_hash,
+                created_at: v.created_at,
+            })
             .collect())
     }
 
@@ -168,20 +207,40 @@ impl Copilot {
 
     /// Checks a bank file without saving anything; returns the jobs it holds.
     pub fn validate_bank(file_name: &str, bytes: &[u8]) -> Result<Vec<JobDefinition>, CoreError> {
-        Ok(copilot_bank::import_bank(file_name, bytes, &copilot_bank::ImportLimits::default())?)
+        Ok(copilot_bank::import_bank(
+            file_name,
+            bytes,
+            &copilot_bank::ImportLimits::default(),
+        )?)
     }
 
     /// Imports every job of a bank file in one transaction: all of them or none.
-    pub async fn import_bank(&self, file_name: &str, bytes: &[u8]) -> Result<ImportReport, CoreError> {
+    pub async fn import_bank(
+        &self,
+        file_name: &str,
+        bytes: &[u8],
+    ) -> Result<ImportReport, CoreError> {
         let jobs = Self::validate_bank(file_name, bytes)?;
         let versions = self.store.save_jobs(&jobs).await?;
-        Ok(ImportReport { file_name: file_name.to_string(), jobs: versions.into_iter().map(saved).collect() })
+        Ok(ImportReport {
+            file_name: file_name.to_string(),
+            jobs: versions.into_iter().map(saved).collect(),
+        })
     }
 
     /// Exports the latest versions of `job_ids` (all jobs when empty).
-    pub async fn export_bank(&self, job_ids: &[String], format: BankFileFormat) -> Result<ExportedFile, CoreError> {
+    pub async fn export_bank(
+        &self,
+        job_ids: &[String],
+        format: BankFileFormat,
+    ) -> Result<ExportedFile, CoreError> {
         let ids: Vec<String> = if job_ids.is_empty() {
-            self.store.list_jobs().await?.into_iter().map(|j| j.id).collect()
+            self.store
+                .list_jobs()
+                .await?
+                .into_iter()
+                .map(|j| j.id)
+                .collect()
         } else {
             job_ids.to_vec()
         };
@@ -190,8 +249,15 @@ impl Copilot {
             jobs.push(self.store.job(id, None).await?.definition);
         }
         let bytes = copilot_bank::export_bank(&jobs, format.to_bank())?;
-        let stem = if ids.len() == 1 { ids[0].clone() } else { "interview-copilot-bank".to_string() };
-        Ok(ExportedFile { file_name: format!("{stem}.{}", format.extension()), bytes })
+        let stem = if ids.len() == 1 {
+            ids[0].clone()
+        } else {
+            "interview-copilot-bank".to_string()
+        };
+        Ok(ExportedFile {
+            file_name: format!("{stem}.{}", format.extension()),
+            bytes,
+        })
     }
 
     /// Exports to a file; writes a temporary file first and renames it, so a failure never leaves half a file.
@@ -208,19 +274,31 @@ impl Copilot {
 
     /// The text of a résumé file (TXT, PDF, DOCX).
     pub fn resume_text(file_name: &str, bytes: &[u8]) -> Result<String, CoreError> {
-        Ok(copilot_resume::extract_text(file_name, bytes, &copilot_resume::ResumeLimits::default())?)
+        Ok(copilot_resume::extract_text(
+            file_name,
+            bytes,
+            &copilot_resume::ResumeLimits::default(),
+        )?)
     }
 
     pub async fn preview_plan(&self, request: &PlanRequest) -> Result<Plan, CoreError> {
         let model = self.store.job(&request.job_id, None).await?;
-        plan_for(&model, &request.resume_text, request.language, request.budget_minutes)
+        plan_for(
+            &model,
+            &request.resume_text,
+            request.language,
+            request.budget_minutes,
+        )
     }
 
     /// Creates an interview pinned to the job's current model version, with its plan.
     pub async fn create_interview(&self, request: &NewInterview) -> Result<Interview, CoreError> {
         let name = request.candidate_name.trim();
         if name.is_empty() {
-            return Err(CoreError::new(ErrorCode::InvalidInput, "the candidate's name is empty: enter a name"));
+            return Err(CoreError::new(
+                ErrorCode::InvalidInput,
+                "the candidate's name is empty: enter a name",
+            ));
         }
         let scheduled_at = match request.scheduled_at.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => None,
@@ -236,7 +314,12 @@ impl Copilot {
             ),
         };
         let model = self.store.job(&request.job_id, None).await?;
-        let plan = plan_for(&model, &request.resume_text, request.language, request.budget_minutes)?;
+        let plan = plan_for(
+            &model,
+            &request.resume_text,
+            request.language,
+            request.budget_minutes,
+        )?;
         let interview = Interview {
             id: uuid::Uuid::new_v4().to_string(),
             job_id: model.job_id.clone(),
@@ -247,7 +330,12 @@ impl Copilot {
                 contact: request.candidate_contact.trim().to_string(),
                 resume_text: request.resume_text.clone(),
             },
-            interviewers: request.interviewers.iter().map(|i| i.trim().to_string()).filter(|i| !i.is_empty()).collect(),
+            interviewers: request
+                .interviewers
+                .iter()
+                .map(|i| i.trim().to_string())
+                .filter(|i| !i.is_empty())
+                .collect(),
             language: request.language,
             status: InterviewStatus::Planned,
             plan,
@@ -273,22 +361,31 @@ impl Copilot {
     }
 }
 
-fn plan_for(model: &ModelVersion, resume_text: &str, language: Language, budget_minutes: f64) -> Result<Plan, CoreError> {
+fn plan_for(
+    model: &ModelVersion,
+    resume_text: &str,
+    language: Language,
+    budget_minutes: f64,
+) -> Result<Plan, CoreError> {
     if !(budget_minutes.is_finite() && (5.0..=240.0).contains(&budget_minutes)) {
         return Err(CoreError::new(
             ErrorCode::InvalidInput,
-            format!("a time budget of {budget_minutes} minutes is out of range: choose 5 to 240 minutes"),
+            format!(
+                "a time budget of {budget_minutes} minutes is out of range: choose 5 to 240 minutes"
+            ),
         ));
     }
     let facts = copilot_resume::resume_facts(resume_text);
-    Ok(copilot_planner::plan_interview(&copilot_planner::PlanRequest {
-        job: &model.definition,
-        model_version: model.version,
-        resume: &facts,
-        resume_text,
-        language,
-        budget_minutes,
-    }))
+    Ok(copilot_planner::plan_interview(
+        &copilot_planner::PlanRequest {
+            job: &model.definition,
+            model_version: model.version,
+            resume: &facts,
+            resume_text,
+            language,
+            budget_minutes,
+        },
+    ))
 }
 
 fn create_data_dir(dir: &Path) -> Result<(), CoreError> {
@@ -304,10 +401,16 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), CoreError> {
     let storage_error = |e: std::io::Error| {
         CoreError::new(
             ErrorCode::Storage,
-            format!("cannot write {} ({e}): check the folder exists, is writable and has free space", path.display()),
+            format!(
+                "cannot write {} ({e}): check the folder exists, is writable and has free space",
+                path.display()
+            ),
         )
     };
-    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let temporary = path.with_file_name(format!(".{file_name}.partial"));
     std::fs::write(&temporary, bytes).map_err(storage_error)?;
     std::fs::rename(&temporary, path).map_err(|e| {

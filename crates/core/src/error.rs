@@ -29,7 +29,11 @@ pub struct CoreError {
 
 impl CoreError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        CoreError { code, message: message.into(), details: Vec::new() }
+        CoreError {
+            code,
+            message: message.into(),
+            details: Vec::new(),
+        }
     }
 
     pub fn with_details(mut self, details: Vec<String>) -> Self {
@@ -61,11 +65,20 @@ impl From<copilot_secrets::SecretError> for CoreError {
 
 impl From<copilot_bank::BankError> for CoreError {
     fn from(error: copilot_bank::BankError) -> Self {
-        let details = match &error {
-            copilot_bank::BankError::Invalid { problems, .. } => problems.clone(),
-            _ => Vec::new(),
-        };
-        CoreError::new(ErrorCode::ImportRejected, error.to_string()).with_details(details)
+        let text = error.to_string();
+        match &error {
+            // The summary line goes in the message, each problem in the details.
+            copilot_bank::BankError::Invalid { problems, .. } => {
+                let summary = text
+                    .lines()
+                    .next()
+                    .unwrap_or_default()
+                    .trim_end_matches(':')
+                    .to_string();
+                CoreError::new(ErrorCode::ImportRejected, summary).with_details(problems.clone())
+            }
+            _ => CoreError::new(ErrorCode::ImportRejected, text),
+        }
     }
 }
 

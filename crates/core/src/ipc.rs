@@ -59,7 +59,12 @@ impl BankFileFormat {
     }
 
     pub fn parse(text: &str) -> Option<BankFileFormat> {
-        match text.trim().trim_start_matches('.').to_ascii_lowercase().as_str() {
+        match text
+            .trim()
+            .trim_start_matches('.')
+            .to_ascii_lowercase()
+            .as_str()
+        {
             "json" => Some(BankFileFormat::Json),
             "csv" => Some(BankFileFormat::Csv),
             "xlsx" => Some(BankFileFormat::Xlsx),
@@ -112,7 +117,9 @@ pub struct NewInterview {
 
 /// Writes the TypeScript declaration of every IPC type into `dir` (one `.ts` file per type).
 pub fn export_bindings(dir: &Path) -> Result<(), ts_rs::ExportError> {
-    let config = ts_rs::Config::new().with_out_dir(dir).with_large_int("number");
+    let config = ts_rs::Config::new()
+        .with_out_dir(dir)
+        .with_large_int("number");
     AppInfo::export_all(&config)?;
     VersionInfo::export_all(&config)?;
     SavedJob::export_all(&config)?;

@@ -142,10 +142,7 @@ pub(crate) fn validate_job(job: &JobDefinition) -> Vec<ValidationIssue> {
             );
         }
         if q.en.trim().is_empty() && q.zh.trim().is_empty() {
-            issue(
-                at.clone(),
-                "needs a text in at least one language".into(),
-            );
+            issue(at.clone(), "needs a text in at least one language".into());
         }
     }
     for c in &job.competencies {

@@ -1,0 +1,181 @@
+//! Runs the real `copilot` binary end to end on a fresh data folder. Commands that open the store need
+//! the OS keychain: `scripts/test.sh` runs the tests inside a D-Bus session with an unlocked keyring.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn copilot(data_dir: &Path, args: &[&str]) -> Run {
+    let output = Command::new(env!("CARGO_BIN_EXE_copilot"))
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .output()
+        .expect("the copilot binary runs");
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+fn ok(data_dir: &Path, args: &[&str]) -> String {
+    let run = copilot(data_dir, args);
+    assert_eq!(run.code, 0, "copilot {args:?} failed:\n{}", run.stderr);
+    run.stdout
+}
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/interviews")
+}
+
+#[test]
+fn validate_checks_files_without_a_store_and_names_each_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = fixtures().join("jobs/sales_rep.json");
+    let out = ok(dir.path(), &["bank", "validate", good.to_str().unwrap()]);
+    assert!(out.contains("valid (1 jobs)"), "{out}");
+
+    let bad = dir.path().join("bad_bank.csv");
+    std::fs::write(&bad, "job_id,question_en\nsales,=1+1\n").unwrap();
+    let run = copilot(dir.path(), &["bank", "validate", bad.to_str().unwrap()]);
+    assert_eq!(run.code, 1);
+    let report = run.stdout.replace(dir.path().to_str().unwrap(), "[DIR]");
+    insta::assert_snapshot!(report);
+    assert!(
+        !dir.path().join("copilot.db").exists(),
+        "validate never creates a database"
+    );
+}
+
+#[test]
+fn a_new_user_imports_exports_and_plans_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+
+    let jobs: serde_json::Value =
+        serde_json::from_str(&ok(&data, &["job", "list", "--json"])).unwrap();
+    let ids: Vec<&str> = jobs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|j| j["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids.len(),
+        6,
+        "the bundled library is there on first run: {ids:?}"
+    );
+    let info = ok(&data, &["store", "info"]);
+    assert!(info.contains("recovery key (write it down"), "{info}");
+
+    // A bank edited in a spreadsheet: export to CSV, change a question, import it back.
+    let csv = dir.path().join("teacher.csv");
+    ok(
+        &data,
+        &[
+            "bank",
+            "export",
+            "--job",
+            "primary_teacher",
+            "--out",
+            csv.to_str().unwrap(),
+        ],
+    );
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let edited = text.replacen("Tell me about", "Describe", 1);
+    assert_ne!(text, edited);
+    std::fs::write(&csv, edited).unwrap();
+    let imported = ok(&data, &["bank", "import", csv.to_str().unwrap()]);
+    assert!(
+        imported.contains("primary_teacher saved as version 2"),
+        "{imported}"
+    );
+
+    let xlsx = dir.path().join("all.xlsx");
+    ok(&data, &["bank", "export", "--out", xlsx.to_str().unwrap()]);
+    let validated = ok(&data, &["bank", "validate", xlsx.to_str().unwrap()]);
+    assert!(validated.contains("valid (6 jobs)"), "{validated}");
+
+    let resume = dir.path().join("cv.txt");
+    std::fs::write(&resume, "Account executive at Tillpoint (restaurant point-of-sale systems), 3 years; 122% of quota last year.").unwrap();
+    let created = ok(
+        &data,
+        &[
+            "interview",
+            "create",
+            "--job",
+            "sales_rep",
+            "--candidate",
+            "Jordan Lee",
+            "--resume",
+            resume.to_str().unwrap(),
+            "--minutes",
+            "30",
+            "--json",
+        ],
+    );
+    let interview: serde_json::Value = serde_json::from_str(&created).unwrap();
+    assert_eq!(interview["model_version"], 1);
+    assert!(interview["plan"]["planned_minutes"].as_f64().unwrap() <= 30.0);
+    let listed = ok(&data, &["interview", "list"]);
+    assert!(
+        listed.contains("Jordan Lee") && listed.contains("planned"),
+        "{listed}"
+    );
+
+    let plan = ok(
+        &data,
+        &[
+            "interview",
+            "plan",
+            "--job",
+            "workshop_supervisor",
+            "--language",
+            "zh",
+            "--minutes",
+            "20",
+        ],
+    );
+    assert!(plan.contains("why:"), "{plan}");
+}
+
+#[test]
+fn errors_name_the_problem_and_the_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let run = copilot(&data, &["job", "show", "no_such_job"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("no_such_job"), "{}", run.stderr);
+
+    let missing = copilot(&data, &["bank", "import", "/nonexistent/bank.json"]);
+    assert_eq!(missing.code, 1);
+    assert!(
+        missing
+            .stderr
+            .contains("cannot read /nonexistent/bank.json"),
+        "{}",
+        missing.stderr
+    );
+
+    // A plaintext database is refused and left byte for byte as it was.
+    let plain = dir.path().join("plain");
+    std::fs::create_dir_all(&plain).unwrap();
+    let mut header = b"SQLite format 3\0".to_vec();
+    header.resize(4096, 0);
+    std::fs::write(plain.join("copilot.db"), &header).unwrap();
+    let refused = copilot(&plain, &["job", "list"]);
+    assert_eq!(refused.code, 1);
+    assert!(
+        refused.stderr.contains("unencrypted SQLite database")
+            && refused.stderr.contains("untouched"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(std::fs::read(plain.join("copilot.db")).unwrap(), header);
+}
