@@ -42,6 +42,28 @@ enum Command {
     /// Manage the encrypted store.
     #[command(subcommand)]
     Store(StoreCommand),
+    /// Run the real speech pipeline (Silero VAD + whisper.cpp) on a recording; one JSON line per event.
+    Replay {
+        /// WAV file: mono (one shared mic) or two channels (left = interviewer, right = candidate).
+        audio: PathBuf,
+        /// A job id from the store, or a job JSON file: its title and keywords bias the transcription.
+        #[arg(long)]
+        job: Option<String>,
+        /// en, zh or auto.
+        #[arg(long, default_value = "auto")]
+        language: String,
+        /// Pace the audio like a live interview instead of reading it as fast as possible.
+        #[arg(long)]
+        realtime: bool,
+        /// Whisper model (tiny.en, base); default by language.
+        #[arg(long)]
+        model: Option<String>,
+    },
+    /// Fetch, verify and list the models (`models fetch all`, `models verify`, `models list`).
+    Models {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -177,9 +199,23 @@ async fn run(cli: Cli) -> Result<()> {
         Some(dir) => AppConfig::new(dir),
         None => AppConfig::from_env_or_default()?,
     };
-    // Checking files needs no store.
-    if let Command::Bank(BankCommand::Validate { files }) = &cli.command {
-        return validate_files(files, cli.json);
+    // Checking files, models and replaying a recording against a job file need no store.
+    match &cli.command {
+        Command::Bank(BankCommand::Validate { files }) => return validate_files(files, cli.json),
+        Command::Models { args } => {
+            return Ok(copilot_models::cli::run(
+                args,
+                &copilot_models::ModelsDir::resolve(),
+            )?);
+        }
+        Command::Replay { job, .. } if job.as_deref().is_none_or(|j| Path::new(j).is_file()) => {
+            let job = job
+                .as_deref()
+                .map(|path| read_job_file(Path::new(path)))
+                .transpose()?;
+            return replay(cli.command, job).await;
+        }
+        _ => {}
     }
     let secrets = KeychainSecretStore::connect().map_err(CoreError::from)?;
     if let Command::Store(StoreCommand::Recover { recovery_key }) = &cli.command {
@@ -189,6 +225,14 @@ async fn run(cli: Cli) -> Result<()> {
         return Ok(());
     }
     let copilot = Copilot::open(&config, &secrets).await?;
+    if let Command::Replay {
+        job: Some(job_id), ..
+    } = &cli.command
+    {
+        let definition = copilot.job(job_id, None).await?.definition;
+        copilot.close().await;
+        return replay(cli.command, Some(serde_json::to_value(definition)?)).await;
+    }
     let result = dispatch(&copilot, cli.command, cli.json).await;
     copilot.close().await;
     result
@@ -240,8 +284,10 @@ async fn dispatch(copilot: &Copilot, command: Command, json: bool) -> Result<()>
             }
         }
         Command::Bank(BankCommand::Validate { .. })
-        | Command::Store(StoreCommand::Recover { .. }) => {
-            unreachable!("handled before the store opens")
+        | Command::Store(StoreCommand::Recover { .. })
+        | Command::Models { .. }
+        | Command::Replay { .. } => {
+            unreachable!("handled before dispatch")
         }
         Command::Job(JobCommand::List) => {
             let jobs = copilot.list_jobs().await?;
@@ -349,6 +395,37 @@ async fn dispatch(copilot: &Copilot, command: Command, json: bool) -> Result<()>
         }
     }
     Ok(())
+}
+
+async fn replay(command: Command, job: Option<serde_json::Value>) -> Result<()> {
+    let Command::Replay {
+        audio,
+        language,
+        realtime,
+        model,
+        ..
+    } = command
+    else {
+        unreachable!("only called for replay")
+    };
+    let args = copilot_speech::ReplayArgs {
+        audio,
+        job,
+        language,
+        realtime,
+        model,
+    };
+    tokio::task::spawn_blocking(move || copilot_speech::replay_main(args)).await?
+}
+
+fn read_job_file(path: &Path) -> Result<serde_json::Value> {
+    let bytes = read_file(path)?;
+    serde_json::from_slice(&bytes).with_context(|| {
+        format!(
+            "{} is not a JSON job file: pass a job id or a job JSON file",
+            path.display()
+        )
+    })
 }
 
 fn validate_files(files: &[PathBuf], json: bool) -> Result<()> {

