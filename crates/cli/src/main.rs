@@ -1,6 +1,8 @@
 //! `copilot`: Interview Copilot without a window. It calls the same `copilot-core` API as the app,
 //! on the same data folder (`COPILOT_DATA_DIR`, else the platform's data folder).
 
+mod reports;
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -47,8 +49,12 @@ enum Command {
         /// WAV file: mono (one shared mic) or two channels (left = interviewer, right = candidate).
         audio: PathBuf,
         /// A job id from the store, or a job JSON file: its title and keywords bias the transcription.
+        /// With a job id, the live engine also runs and the interview's report is stored.
         #[arg(long)]
         job: Option<String>,
+        /// Replay into this planned interview (engine events and a stored report, like --job <id>).
+        #[arg(long, conflicts_with = "job")]
+        interview: Option<String>,
         /// en, zh or auto.
         #[arg(long, default_value = "auto")]
         language: String,
@@ -59,6 +65,9 @@ enum Command {
         #[arg(long)]
         model: Option<String>,
     },
+    /// List, show and export interview reports.
+    #[command(subcommand)]
+    Report(reports::ReportCommand),
     /// Fetch, verify and list the models (`models fetch all`, `models verify`, `models list`).
     Models {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
@@ -208,7 +217,11 @@ async fn run(cli: Cli) -> Result<()> {
                 &copilot_models::ModelsDir::resolve(),
             )?);
         }
-        Command::Replay { job, .. } if job.as_deref().is_none_or(|j| Path::new(j).is_file()) => {
+        Command::Replay {
+            job,
+            interview: None,
+            ..
+        } if job.as_deref().is_none_or(|j| Path::new(j).is_file()) => {
             let job = job
                 .as_deref()
                 .map(|path| read_job_file(Path::new(path)))
@@ -225,15 +238,30 @@ async fn run(cli: Cli) -> Result<()> {
         return Ok(());
     }
     let copilot = Copilot::open(&config, &secrets).await?;
-    if let Command::Replay {
-        job: Some(job_id), ..
-    } = &cli.command
-    {
-        let definition = copilot.job(job_id, None).await?.definition;
-        copilot.close().await;
-        return replay(cli.command, Some(serde_json::to_value(definition)?)).await;
-    }
-    let result = dispatch(&copilot, cli.command, cli.json).await;
+    let result = match cli.command {
+        Command::Replay {
+            audio,
+            job,
+            interview,
+            language,
+            realtime,
+            model,
+        } => {
+            let target = match (interview, job) {
+                (Some(id), _) => reports::ReplayTarget::Interview(id),
+                (None, Some(job_id)) => reports::ReplayTarget::Job(job_id),
+                (None, None) => unreachable!("replay without a store is handled above"),
+            };
+            let settings = copilot_core::ReplaySettings {
+                language: Some(language),
+                realtime,
+                model,
+            };
+            reports::replay_into_interview(&copilot, target, audio, settings).await
+        }
+        Command::Report(command) => reports::report_command(&copilot, command, cli.json).await,
+        command => dispatch(&copilot, command, cli.json).await,
+    };
     copilot.close().await;
     result
 }
@@ -286,6 +314,7 @@ async fn dispatch(copilot: &Copilot, command: Command, json: bool) -> Result<()>
         Command::Bank(BankCommand::Validate { .. })
         | Command::Store(StoreCommand::Recover { .. })
         | Command::Models { .. }
+        | Command::Report(_)
         | Command::Replay { .. } => {
             unreachable!("handled before dispatch")
         }

@@ -54,7 +54,7 @@ impl AppConfig {
 /// The open application: the encrypted store plus the pure services over it.
 #[derive(Clone)]
 pub struct Copilot {
-    store: Store,
+    pub(crate) store: Store,
     data_dir: PathBuf,
 }
 

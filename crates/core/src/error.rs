@@ -13,6 +13,8 @@ pub enum ErrorCode {
     DatabaseKeyMissing,
     DatabaseRefused,
     Storage,
+    /// Speech: a model or the ONNX Runtime missing or damaged, unreadable audio.
+    Speech,
     Internal,
 }
 

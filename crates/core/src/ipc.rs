@@ -135,5 +135,14 @@ pub fn export_bindings(dir: &Path) -> Result<(), ts_rs::ExportError> {
     copilot_domain::ValidationIssue::export_all(&config)?;
     copilot_domain::Interview::export_all(&config)?;
     copilot_domain::Plan::export_all(&config)?;
+    // The live interview and its report.
+    crate::LiveEvent::export_all(&config)?;
+    crate::ReplaySettings::export_all(&config)?;
+    crate::ReplayTotals::export_all(&config)?;
+    crate::ReportSummary::export_all(&config)?;
+    crate::ReportFormat::export_all(&config)?;
+    copilot_engine::EngineInput::export_all(&config)?;
+    copilot_engine::CoverageState::export_all(&config)?;
+    copilot_report::Report::export_all(&config)?;
     Ok(())
 }

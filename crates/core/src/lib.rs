@@ -12,6 +12,8 @@
 mod copilot;
 mod error;
 mod ipc;
+mod live;
+mod session;
 
 pub use copilot::{AppConfig, Copilot};
 pub use error::{CoreError, ErrorCode};
@@ -20,5 +22,10 @@ pub use ipc::{
     VersionInfo, export_bindings,
 };
 
+pub use live::{DEMO_AUDIO_ENV, LiveEvent, ReplaySettings, ReplayTotals};
+pub use session::{InterviewSession, ReportFormat, ReportSummary};
+
 pub use copilot_domain as domain;
+pub use copilot_engine as engine;
+pub use copilot_report as report;
 pub use copilot_secrets::{KeychainSecretStore, MemorySecretStore, SecretStore};

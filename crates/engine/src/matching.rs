@@ -14,7 +14,7 @@ use crate::text::{self, KeywordMatcher, Sentence};
 use crate::types::InterviewerTurnKind;
 
 /// Similarity between a piece of interviewer speech and each bank question of the job.
-pub trait SimilarityModel: std::fmt::Debug {
+pub trait SimilarityModel: std::fmt::Debug + Send {
     /// One score in [0, 1] per bank question, in the job's question order.
     fn scores(&self, text: &str, language: Language) -> Vec<f64>;
 }

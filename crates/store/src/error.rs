@@ -95,7 +95,7 @@ pub enum StoreError {
     JobNotFound { job_id: String },
 
     #[error(
-        "job \"{job_id}\" has no version {version} (the latest is {latest}): use a version from `copilot jobs versions {job_id}`"
+        "job \"{job_id}\" has no version {version} (the latest is {latest}): list them with `copilot job show {job_id} --json` or in the job editor's history"
     )]
     JobVersionNotFound {
         job_id: String,
@@ -107,6 +107,9 @@ pub enum StoreError {
         "there is no interview \"{interview_id}\": check the id (`copilot interviews list` shows them)"
     )]
     InterviewNotFound { interview_id: String },
+
+    #[error("no report \"{report_id}\": list the reports with `copilot report list`")]
+    ReportNotFound { report_id: String },
 
     #[error(
         "an interview \"{interview_id}\" already exists: give the new interview another id; nothing was written"
@@ -180,6 +183,7 @@ impl StoreError {
             StoreError::JobNotFound { .. }
             | StoreError::JobVersionNotFound { .. }
             | StoreError::InterviewNotFound { .. }
+            | StoreError::ReportNotFound { .. }
             | StoreError::NoDatabase { .. } => Kind::NotFound,
             StoreError::KeyNotInKeychain { .. } | StoreError::KeyInKeychainDamaged { .. } => {
                 Kind::KeyNotInKeychain

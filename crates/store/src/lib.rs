@@ -669,6 +669,61 @@ impl Store {
 
     // ---- settings and meta ----
 
+    /// Stores a finished report (its JSON) for an interview; reports are never changed afterwards.
+    pub async fn save_report(
+        &self,
+        report_id: &str,
+        interview_id: &str,
+        created_at: DateTime<Utc>,
+        report_json: &str,
+    ) -> Result<(), StoreError> {
+        let action = "saving a report";
+        let mut tx = self.begin_write(action).await?;
+        let exists: Option<String> = sqlx::query_scalar("SELECT id FROM interviews WHERE id = ?")
+            .bind(interview_id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(self.failed(action))?;
+        if exists.is_none() {
+            return Err(StoreError::InterviewNotFound {
+                interview_id: interview_id.to_string(),
+            });
+        }
+        sqlx::query("INSERT INTO reports (id, interview_id, created_at, report_json) VALUES (?1, ?2, ?3, ?4)")
+            .bind(report_id)
+            .bind(interview_id)
+            .bind(timestamp(created_at))
+            .bind(report_json)
+            .execute(&mut *tx)
+            .await
+            .map_err(self.failed(action))?;
+        tx.commit().await.map_err(self.failed(action))?;
+        Ok(())
+    }
+
+    /// A stored report's JSON.
+    pub async fn report_json(&self, report_id: &str) -> Result<String, StoreError> {
+        let found: Option<String> =
+            sqlx::query_scalar("SELECT report_json FROM reports WHERE id = ?")
+                .bind(report_id)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(self.failed("reading a report"))?;
+        found.ok_or_else(|| StoreError::ReportNotFound {
+            report_id: report_id.to_string(),
+        })
+    }
+
+    /// Every report as (report id, interview id, created at), newest first.
+    pub async fn list_reports(&self) -> Result<Vec<(String, String, String)>, StoreError> {
+        sqlx::query_as(
+            "SELECT id, interview_id, created_at FROM reports ORDER BY created_at DESC, id",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(self.failed("listing reports"))
+    }
+
     pub async fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
         sqlx::query_scalar("SELECT value FROM settings WHERE key = ?")
             .bind(key)

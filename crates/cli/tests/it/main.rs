@@ -241,3 +241,108 @@ fn a_missing_model_that_cannot_be_fetched_names_the_problem_and_the_fix() {
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr.contains("copilot models fetch"), "{stderr}");
 }
+
+/// The first `seconds` of a two-channel fixture recording, as a new WAV file in `dir`.
+fn stereo_clip(dir: &Path, session: &str, seconds: usize) -> PathBuf {
+    let source = audio_fixture(session, "stereo.wav");
+    let clip = dir.join(format!("{session}-{seconds}s.wav"));
+    let mut reader = hound::WavReader::open(&source).unwrap();
+    let spec = reader.spec();
+    let mut writer = hound::WavWriter::create(&clip, spec).unwrap();
+    let keep = spec.sample_rate as usize * spec.channels as usize * seconds;
+    for sample in reader.samples::<i16>().take(keep) {
+        writer.write_sample(sample.unwrap()).unwrap();
+    }
+    writer.finalize().unwrap();
+    clip
+}
+
+#[test]
+fn replay_against_a_stored_job_runs_the_engine_and_stores_a_report_to_show_and_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let clip = stereo_clip(dir.path(), "dev-sales-en-01", 75);
+    let out = ok(
+        dir.path(),
+        &[
+            "replay",
+            clip.to_str().unwrap(),
+            "--job",
+            "sales_rep",
+            "--language",
+            "en",
+        ],
+    );
+    let lines: Vec<serde_json::Value> = out
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
+        .collect();
+    let speakers: std::collections::BTreeSet<&str> = lines
+        .iter()
+        .filter(|l| l["type"] == "segment")
+        .filter_map(|l| l["speaker"].as_str())
+        .collect();
+    assert_eq!(
+        speakers.into_iter().collect::<Vec<_>>(),
+        ["candidate", "interviewer"]
+    );
+    assert!(
+        lines.iter().any(|l| l["event"] == "competency_asked"),
+        "the engine recognised a question: {out}"
+    );
+    let last = lines.last().unwrap();
+    assert_eq!(last["type"], "report", "{last}");
+    let report_id = last["report_id"].as_str().unwrap();
+
+    let listed = ok(dir.path(), &["report", "list", "--json"]);
+    assert!(listed.contains(report_id), "{listed}");
+    let shown = ok(dir.path(), &["report", "show", report_id]);
+    assert!(shown.contains("Replay of dev-sales-en-01-75s"), "{shown}");
+    let html = dir.path().join("report.html");
+    ok(
+        dir.path(),
+        &[
+            "report",
+            "export",
+            report_id,
+            "--out",
+            html.to_str().unwrap(),
+        ],
+    );
+    assert!(std::fs::read_to_string(&html).unwrap().contains("<html"));
+    let json = dir.path().join("report.json");
+    ok(
+        dir.path(),
+        &[
+            "report",
+            "export",
+            report_id,
+            "--out",
+            json.to_str().unwrap(),
+        ],
+    );
+    let parsed: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    assert_eq!(parsed["report_id"], report_id);
+
+    let missing = copilot(dir.path(), &["report", "show", "nope"]);
+    assert_eq!(missing.code, 1);
+    assert!(
+        missing.stderr.contains("copilot report list"),
+        "{}",
+        missing.stderr
+    );
+    let no_format = copilot(
+        dir.path(),
+        &[
+            "report",
+            "export",
+            report_id,
+            "--out",
+            dir.path().join("r.pdf").to_str().unwrap(),
+        ],
+    );
+    assert!(
+        no_format.stderr.contains("--format json|html"),
+        "{}",
+        no_format.stderr
+    );
+}

@@ -310,3 +310,209 @@ fn typescript_bindings_match_the_rust_types() {
         "ui/src/bindings is out of date with the Rust types: run `UPDATE_BINDINGS=1 cargo test -p copilot-core --test it typescript_bindings` and commit the result"
     );
 }
+
+/// The scripted sales interview (text, with times from word counts) fed through a session.
+async fn run_scripted_sales_interview(copilot: &Copilot) -> copilot_core::report::Report {
+    let session_json: serde_json::Value =
+        serde_json::from_slice(&fixture("sessions/dev-sales-en-01.json")).unwrap();
+    let interview = copilot
+        .create_interview(&NewInterview {
+            job_id: "sales_rep".into(),
+            candidate_name: "Jordan Lee".into(),
+            candidate_contact: String::new(),
+            resume_text: String::new(),
+            interviewers: vec!["Megan".into()],
+            language: Language::En,
+            budget_minutes: 30.0,
+            scheduled_at: None,
+        })
+        .await
+        .unwrap();
+    let mut session = copilot.start_session(&interview.id).await.unwrap();
+    let mut at_ms = 0u64;
+    let mut evidenced = 0;
+    for turn in session_json["turns"].as_array().unwrap() {
+        let text = turn["text"].as_str().unwrap();
+        let length_ms = 400 * text.split_whitespace().count() as u64;
+        let events = session.apply_transcript(
+            turn["speaker"].as_str().unwrap(),
+            at_ms,
+            at_ms + length_ms,
+            text,
+            "en",
+        );
+        evidenced += events
+            .iter()
+            .filter(|e| matches!(e, copilot_core::engine::EngineEvent::EvidenceAdded { .. }))
+            .count();
+        at_ms += length_ms + 800;
+    }
+    assert!(evidenced >= 5, "the answers give evidence: {evidenced}");
+    session.apply(copilot_core::engine::EngineInput::Note {
+        at_ms,
+        text: "Strong on renewals; check travel".into(),
+        competency: Some("negotiation".into()),
+    });
+    for competency in [
+        "customer_insight",
+        "negotiation",
+        "resilience",
+        "teamwork",
+        "product_knowledge",
+        "goal_drive",
+    ] {
+        session.apply(copilot_core::engine::EngineInput::ManualRating {
+            competency: competency.into(),
+            rating: 4,
+            at_ms,
+        });
+    }
+    assert!(!session.state().evidenced.is_empty());
+    copilot.finish_session(session).await.unwrap()
+}
+
+#[tokio::test]
+async fn a_finished_session_becomes_a_stored_report_that_exports() {
+    let (dir, secrets, copilot) = open_fresh().await;
+    let report = run_scripted_sales_interview(&copilot).await;
+    let confirmed: Vec<_> = report
+        .competencies
+        .iter()
+        .filter_map(|c| c.confirmed.as_ref().map(|r| r.rating))
+        .collect();
+    assert_eq!(confirmed, [4; 6], "every confirmed rating is kept");
+    let overall = report
+        .overall
+        .confirmed
+        .as_ref()
+        .expect("all confirmed: an overall score");
+    assert!(
+        (overall.score - 75.0).abs() < 0.01,
+        "4 of 5 everywhere is 75/100: {}",
+        overall.score
+    );
+    assert!(
+        report.competencies.iter().any(|c| !c.evidence.is_empty()),
+        "ratings point at quotes"
+    );
+    copilot.close().await;
+
+    // Reopened: the report is in the encrypted store and the interview is completed.
+    let copilot = Copilot::open(&AppConfig::new(dir.path()), &secrets)
+        .await
+        .unwrap();
+    let listed = copilot.list_reports().await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].report_id, report.report_id);
+    assert_eq!(copilot.report(&report.report_id).await.unwrap(), report);
+    let interview = copilot.interview(&listed[0].interview_id).await.unwrap();
+    assert_eq!(interview.status, InterviewStatus::Completed);
+    let again = copilot.start_session(&interview.id).await.err().unwrap();
+    assert_eq!(again.code, ErrorCode::InvalidInput, "{}", again.message);
+
+    let html = copilot
+        .export_report(&report.report_id, copilot_core::ReportFormat::Html)
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Jordan Lee") && html.contains("<html"),
+        "{}",
+        &html[..200.min(html.len())]
+    );
+    let json = copilot
+        .export_report(&report.report_id, copilot_core::ReportFormat::Json)
+        .await
+        .unwrap();
+    let parsed: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert!(
+        json.contains("Strong on renewals"),
+        "the interviewer's note is in the report"
+    );
+    assert!(
+        !parsed["candidate_feedback"]
+            .to_string()
+            .contains("Strong on renewals"),
+        "internal notes never reach the candidate's feedback"
+    );
+    let missing = copilot.report("no-such-report").await.err().unwrap();
+    assert_eq!(missing.code, ErrorCode::NotFound);
+    assert!(
+        missing.message.contains("no-such-report"),
+        "{}",
+        missing.message
+    );
+}
+
+/// The first 60 s of the English sales recording, through the real VAD and whisper.cpp, into a session.
+#[tokio::test]
+async fn recorded_audio_runs_through_the_real_pipeline_into_the_session() {
+    let (dir, _secrets, copilot) = open_fresh().await;
+    let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/interviews/audio/dev-sales-en-01/stereo.wav");
+    assert!(
+        source.is_file(),
+        "{} is missing: run tests/fixtures/interviews/make_audio.sh",
+        source.display()
+    );
+    let clip = dir.path().join("clip.wav");
+    {
+        let mut reader = hound::WavReader::open(&source).unwrap();
+        let spec = reader.spec();
+        let mut writer = hound::WavWriter::create(&clip, spec).unwrap();
+        let keep = spec.sample_rate as usize * spec.channels as usize * 60;
+        for sample in reader.samples::<i16>().take(keep) {
+            writer.write_sample(sample.unwrap()).unwrap();
+        }
+        writer.finalize().unwrap();
+    }
+    let interview = copilot.create_demo_interview().await.unwrap();
+    let mut session = copilot.start_session(&interview.id).await.unwrap();
+    let mut speech_segments = Vec::new();
+    let mut engine_events = 0;
+    let totals = session
+        .replay_audio(
+            &clip,
+            &copilot_core::ReplaySettings::default(),
+            &mut |event| match event {
+                copilot_core::LiveEvent::Speech(copilot_speech::SpeechEvent::Segment {
+                    speaker,
+                    text,
+                    ..
+                }) => speech_segments.push((speaker, text)),
+                copilot_core::LiveEvent::Engine(_) => engine_events += 1,
+                _ => {}
+            },
+        )
+        .unwrap();
+    assert!(totals.segments >= 4, "{totals:?}");
+    assert!(
+        speech_segments
+            .iter()
+            .any(|(s, _)| *s == copilot_audio::Channel::Interviewer)
+            && speech_segments
+                .iter()
+                .any(|(s, _)| *s == copilot_audio::Channel::Candidate),
+        "both channels heard: {speech_segments:?}"
+    );
+    assert!(engine_events > 0, "segments reached the engine");
+    let state = session.state();
+    assert!(state.turns.len() >= 3, "turns: {}", state.turns.len());
+    let report = copilot.finish_session(session).await.unwrap();
+    assert!(!report.timeline.is_empty());
+
+    let missing = session_for_missing_audio(&copilot).await;
+    assert_eq!(missing.code, ErrorCode::Speech, "{}", missing.message);
+}
+
+async fn session_for_missing_audio(copilot: &Copilot) -> copilot_core::CoreError {
+    let interview = copilot.create_demo_interview().await.unwrap();
+    let mut session = copilot.start_session(&interview.id).await.unwrap();
+    session
+        .replay_audio(
+            std::path::Path::new("/nonexistent/interview.wav"),
+            &copilot_core::ReplaySettings::default(),
+            &mut |_| {},
+        )
+        .err()
+        .unwrap()
+}

@@ -376,3 +376,52 @@ async fn concurrent_writers_queue_instead_of_failing() -> anyhow::Result<()> {
     store.close().await;
     Ok(())
 }
+
+#[tokio::test]
+async fn reports_are_stored_per_interview_and_unknown_ones_are_named() -> anyhow::Result<()> {
+    let place = place();
+    let secrets = MemorySecretStore::new();
+    let (store, _) = create(&place.path, &secrets).await;
+    let job = fixture_job("sales_rep");
+    store.save_job(&job).await?;
+    store
+        .insert_interview(&interview("iv-1", &job, 1, 0))
+        .await?;
+
+    let at = chrono::Utc::now();
+    store
+        .save_report("rp-1", "iv-1", at, r#"{"overall":{"score":75.0}}"#)
+        .await?;
+    assert_eq!(
+        store.report_json("rp-1").await?,
+        r#"{"overall":{"score":75.0}}"#
+    );
+    let listed = store.list_reports().await?;
+    assert_eq!(listed.len(), 1);
+    assert_eq!(
+        (listed[0].0.as_str(), listed[0].1.as_str()),
+        ("rp-1", "iv-1")
+    );
+
+    let missing = store.report_json("rp-9").await.unwrap_err();
+    assert!(missing.to_string().contains("rp-9"), "{missing}");
+    let orphan = store
+        .save_report("rp-2", "iv-9", at, "{}")
+        .await
+        .unwrap_err();
+    assert!(orphan.to_string().contains("iv-9"), "{orphan}");
+    assert!(
+        store
+            .save_report("rp-3", "iv-1", at, "not json")
+            .await
+            .is_err(),
+        "only valid JSON is stored"
+    );
+    assert_eq!(
+        store.list_reports().await?.len(),
+        1,
+        "failed saves leave nothing behind"
+    );
+    store.close().await;
+    Ok(())
+}
