@@ -4,7 +4,8 @@
 # tauri-driver + WebKitWebDriver, inside a D-Bus session with an unlocked gnome-keyring (the store
 # keeps its database key in the OS keychain). Each run uses a fresh HOME and data folder.
 #
-# Screenshots: target/e2e-screenshots/. Logs of the helpers: printed on failure.
+# Screenshots: target/e2e-screenshots/ (or E2E_SCREENSHOTS, so parallel runs keep theirs apart).
+# Logs of the helpers: printed on failure.
 # Environment: CARGO_TARGET_DIR (default target/), E2E_PORT (tauri-driver, default 4444).
 set -euo pipefail
 
@@ -13,7 +14,7 @@ cd "$repo"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$repo/target}"
 port="${E2E_PORT:-4444}"
 native_port=$((port + 1))
-screenshots="$repo/target/e2e-screenshots"
+screenshots="${E2E_SCREENSHOTS:-$repo/target/e2e-screenshots}"
 
 need() {
   command -v "$1" >/dev/null 2>&1 || {
@@ -57,6 +58,15 @@ run_dir="$(mktemp -d -t copilot-e2e.XXXXXX)"
 mkdir -p "$run_dir/home" "$run_dir/data" "$screenshots"
 rm -f "$screenshots"/*.png
 
+# The demo interview replays a short clip through the real pipeline: its models must be in the cache.
+echo "== models for the demo interview (tiny.en, Silero VAD, ONNX Runtime)"
+for model in onnxruntime silero-vad tiny.en; do
+  cargo run -q -p copilot-models --bin copilot-models -- fetch "$model" >/dev/null
+done
+need sox "run scripts/install-system-deps.sh (package sox)"
+demo_audio="$run_dir/demo.wav"
+bash scripts/make-demo-audio.sh "$demo_audio" 77 >/dev/null
+
 display=90
 while [ -e "/tmp/.X$display-lock" ] || [ -e "/tmp/.X11-unix/X$display" ]; do display=$((display + 1)); done
 Xvfb ":$display" -screen 0 1280x800x24 -nolisten tcp >"$run_dir/xvfb.log" 2>&1 &
@@ -72,6 +82,7 @@ echo "== running the scenarios (display :$display, data $run_dir/data)"
 status=0
 env -i PATH="$PATH" LANG=C.UTF-8 HOME="$run_dir/home" DISPLAY=":$display" \
   COPILOT_E2E=1 COPILOT_E2E_APP="$app" COPILOT_DATA_DIR="$run_dir/data" \
+  COPILOT_DEMO_AUDIO="$demo_audio" ${COPILOT_MODELS_DIR:+COPILOT_MODELS_DIR="$COPILOT_MODELS_DIR"} \
   COPILOT_E2E_WEBDRIVER="http://127.0.0.1:$port" COPILOT_E2E_SCREENSHOTS="$screenshots" \
   DRIVER="$driver" PORT="$port" NATIVE_PORT="$native_port" TEST_BIN="$test_bin" RUN_DIR="$run_dir" \
   dbus-run-session -- bash -c '
@@ -80,7 +91,9 @@ env -i PATH="$PATH" LANG=C.UTF-8 HOME="$run_dir/home" DISPLAY=":$display" \
     "$DRIVER" --port "$PORT" --native-port "$NATIVE_PORT" --native-driver /usr/bin/WebKitWebDriver \
       >"$RUN_DIR/tauri-driver.log" 2>&1 &
     driver_pid=$!
+    # Both tauri-driver and the WebKitWebDriver it starts must listen before the first session.
     for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.1; done
+    for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$NATIVE_PORT") 2>/dev/null && break; sleep 0.1; done
     "$TEST_BIN"
     status=$?
     kill "$driver_pid" 2>/dev/null

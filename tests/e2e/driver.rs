@@ -137,11 +137,24 @@ impl Window {
     }
 
     /// Polls `ready` until it returns true, failing with `what` after [`WAIT_LIMIT`].
-    pub async fn wait_until<F>(&self, what: &str, mut ready: F) -> Result<()>
+    pub async fn wait_until<F>(&self, what: &str, ready: F) -> Result<()>
     where
         F: AsyncFnMut(&Window) -> Result<bool>,
     {
-        let deadline = Instant::now() + WAIT_LIMIT;
+        self.wait_until_within(what, WAIT_LIMIT, ready).await
+    }
+
+    /// Like [`Window::wait_until`] with its own limit (for slow work such as transcribing audio).
+    pub async fn wait_until_within<F>(
+        &self,
+        what: &str,
+        limit: Duration,
+        mut ready: F,
+    ) -> Result<()>
+    where
+        F: AsyncFnMut(&Window) -> Result<bool>,
+    {
+        let deadline = Instant::now() + limit;
         let mut last_error = None;
         loop {
             match ready(self).await {
@@ -153,7 +166,7 @@ impl Window {
                 let cause = last_error
                     .map(|e| format!(" (last error: {e:#})"))
                     .unwrap_or_default();
-                bail!("waited {} s for {what}{cause}", WAIT_LIMIT.as_secs());
+                bail!("waited {} s for {what}{cause}", limit.as_secs());
             }
             tokio::time::sleep(POLL_EVERY).await;
         }

@@ -13,7 +13,9 @@
 //! one sees the first run.
 
 mod driver;
+mod live;
 mod scenarios;
+mod sync;
 
 use std::process::ExitCode;
 use std::time::Instant;

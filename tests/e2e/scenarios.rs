@@ -43,6 +43,17 @@ pub const ALL: &[(&str, Scenario)] = &[
     ("refused_database_shows_the_error_and_fix", |c| {
         Box::pin(refused_database_shows_the_error_and_fix(c))
     }),
+    // The live interview runs after the interview list's own checks (they expect it empty at first).
+    ("demo_interview_from_audio_to_report", |c| {
+        Box::pin(crate::live::demo_interview_from_audio_to_report(c))
+    }),
+    ("chinese_live_screen", |c| {
+        Box::pin(crate::live::chinese_live_screen(c))
+    }),
+    // HR sync after the live scenarios: their reports are queued when the connector is added.
+    ("hr_sync_delivers_retries_resends_and_signs_in_again", |c| {
+        Box::pin(crate::sync::hr_sync_delivers_retries_resends_and_signs_in_again(c))
+    }),
 ];
 
 fn fixture(context: &Context, relative: &str) -> PathBuf {

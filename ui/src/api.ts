@@ -1,24 +1,42 @@
 // Typed wrappers around the app's Tauri commands. Every type comes from ./bindings, which the
 // core crate generates from the Rust types (never edit those by hand).
-import { invoke } from "@tauri-apps/api/core";
+import { Channel, invoke } from "@tauri-apps/api/core";
 
 import type { AppInfo } from "./bindings/AppInfo";
+import type { AudioInput } from "./bindings/AudioInput";
 import type { BankFileFormat } from "./bindings/BankFileFormat";
 import type { CoreError } from "./bindings/CoreError";
+import type { CoverageState } from "./bindings/CoverageState";
+import type { EngineEvent } from "./bindings/EngineEvent";
+import type { EngineInput } from "./bindings/EngineInput";
 import type { ErrorCode } from "./bindings/ErrorCode";
 import type { ExportedFile } from "./bindings/ExportedFile";
 import type { ImportReport } from "./bindings/ImportReport";
+import type { InputDeviceInfo } from "./bindings/InputDeviceInfo";
 import type { Interview } from "./bindings/Interview";
 import type { JobDefinition } from "./bindings/JobDefinition";
 import type { JobSummary } from "./bindings/JobSummary";
 import type { Language } from "./bindings/Language";
+import type { LiveEvent } from "./bindings/LiveEvent";
+import type { MeterEvent } from "./bindings/MeterEvent";
 import type { ModelVersion } from "./bindings/ModelVersion";
 import type { NewInterview } from "./bindings/NewInterview";
 import type { Plan } from "./bindings/Plan";
 import type { PlanRequest } from "./bindings/PlanRequest";
+import type { ReplaySettings } from "./bindings/ReplaySettings";
+import type { ReplayTotals } from "./bindings/ReplayTotals";
+import type { Report } from "./bindings/Report";
+import type { ReportFormat } from "./bindings/ReportFormat";
+import type { ReportSummary } from "./bindings/ReportSummary";
 import type { SavedJob } from "./bindings/SavedJob";
 import type { ValidationIssue } from "./bindings/ValidationIssue";
 import type { VersionInfo } from "./bindings/VersionInfo";
+import type { AssignedInterviewInfo } from "./bindings/AssignedInterviewInfo";
+import type { ConnectionTest } from "./bindings/ConnectionTest";
+import type { ConnectorInfo } from "./bindings/ConnectorInfo";
+import type { NewConnector } from "./bindings/NewConnector";
+import type { SyncRunReport } from "./bindings/SyncRunReport";
+import type { SyncStatus } from "./bindings/SyncStatus";
 
 /** A failed command: the core's error, with its stable code. */
 export class ApiError extends Error {
@@ -42,6 +60,9 @@ const ERROR_CODES: readonly ErrorCode[] = [
   "database_key_missing",
   "database_refused",
   "storage",
+  "speech",
+  "consent_required",
+  "vision",
   "internal",
 ];
 
@@ -90,6 +111,45 @@ export const api = {
   createInterview: (request: NewInterview) => call<Interview>("create_interview", { request }),
   listInterviews: () => call<Interview[]>("list_interviews"),
   getInterview: (id: string) => call<Interview>("get_interview", { id }),
+
+  // The live interview (one runs at a time) and its audio.
+  createDemoInterview: () => call<Interview>("create_demo_interview"),
+  startInterview: (id: string) => call<CoverageState>("start_interview", { id }),
+  runningInterview: () => call<string | null>("running_interview"),
+  interviewState: (id: string) => call<CoverageState>("interview_state", { id }),
+  interviewInput: (id: string, input: EngineInput) => call<EngineEvent[]>("interview_input", { id, input }),
+  /** Resolves when the audio ends or is stopped; every event arrives first through `onEvent`. */
+  replayIntoInterview: (id: string, input: AudioInput, settings: ReplaySettings, onEvent: (event: LiveEvent) => void) => {
+    const channel = new Channel<LiveEvent>();
+    channel.onmessage = onEvent;
+    return call<ReplayTotals>("replay_into_interview", { id, input, settings, channel });
+  },
+  stopInterviewAudio: () => call<void>("stop_interview_audio"),
+  finishInterview: (id: string) => call<Report>("finish_interview", { id }),
+  listInputDevices: () => call<InputDeviceInfo[]>("list_input_devices"),
+  startLevelMeter: (device: string | null, onEvent: (event: MeterEvent) => void) => {
+    const channel = new Channel<MeterEvent>();
+    channel.onmessage = onEvent;
+    return call<void>("start_level_meter", { device, channel });
+  },
+  stopLevelMeter: () => call<void>("stop_level_meter"),
+
+  listReports: () => call<ReportSummary[]>("list_reports"),
+  getReport: (id: string) => call<Report>("get_report", { id }),
+  exportReportToPath: (id: string, format: ReportFormat, path: string) =>
+    call<string>("export_report_to_path", { id, format, path }),
+
+  // Sync with the HR system: the queue, dead letters, connectors (secrets go to the keychain only).
+  syncStatus: () => call<SyncStatus>("sync_status"),
+  syncNow: () => call<SyncRunReport>("sync_now"),
+  resendReport: (reportId: string) => call<number>("resend_report", { reportId }),
+  listConnectors: () => call<ConnectorInfo[]>("list_connectors"),
+  addConnector: (connector: NewConnector) => call<ConnectorInfo>("add_connector", { connector }),
+  testConnector: (connectorId: string) => call<ConnectionTest>("test_connector", { connectorId }),
+  setConnectorSecret: (connectorId: string, name: string, value: string) =>
+    call<ConnectorInfo>("set_connector_secret", { connectorId, name, value }),
+  resumeConnector: (connectorId: string) => call<number>("resume_connector", { connectorId }),
+  assignedInterviews: () => call<AssignedInterviewInfo[]>("assigned_interviews"),
 };
 
 export type Api = typeof api;

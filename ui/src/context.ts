@@ -7,7 +7,12 @@ export type Route =
   | { view: "io" }
   | { view: "interviews"; notice?: string }
   | { view: "new-interview" }
-  | { view: "interview"; id: string; notice?: string };
+  | { view: "interview"; id: string; notice?: string }
+  | { view: "live"; id: string; demo?: boolean }
+  | { view: "reports" }
+  | { view: "report"; id: string; notice?: string }
+  | { view: "sync" }
+  | { view: "connectors" };
 
 export type Context = {
   info: AppInfo;

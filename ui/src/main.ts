@@ -12,7 +12,11 @@ import { asCoreError, button, errorBox, loading } from "./ui";
 import { renderImportExport } from "./views/importExport";
 import { renderInterview, renderInterviews, renderNewInterview } from "./views/interviews";
 import { discardDraft, renderJobEditor } from "./views/jobEditor";
+import { renderLive } from "./views/live";
+import { renderReport, renderReports } from "./views/report";
 import { renderJobs } from "./views/jobs";
+import { renderConnectors } from "./views/connectors";
+import { renderSync, syncIndicator } from "./views/sync";
 
 const root = document.getElementById("app") as HTMLElement;
 let info: AppInfo | null = null;
@@ -40,8 +44,17 @@ async function switchLanguage(): Promise<void> {
 }
 
 function header(current: Route): HTMLElement {
-  const section = current.view === "job" ? "jobs" : current.view === "interview" || current.view === "new-interview" ? "interviews" : current.view;
-  const tab = (view: "jobs" | "io" | "interviews", key: MessageKey) =>
+  const section =
+    current.view === "job"
+      ? "jobs"
+      : current.view === "interview" || current.view === "new-interview" || current.view === "live"
+        ? "interviews"
+        : current.view === "report"
+          ? "reports"
+          : current.view === "connectors"
+            ? "sync"
+            : current.view;
+  const tab = (view: "jobs" | "io" | "interviews" | "reports" | "sync", key: MessageKey) =>
     button(t(key), () => navigate({ view } as Route), {
       class: section === view ? "nav-item active" : "nav-item",
       testid: `nav-${view}`,
@@ -51,7 +64,8 @@ function header(current: Route): HTMLElement {
     "header",
     { class: "app-header" },
     h("div", { class: "brand" }, h("span", { class: "brand-mark" }, "IC"), h("span", { testid: "app-title" }, t("app.title"))),
-    h("nav", { class: "nav" }, tab("jobs", "nav.jobs"), tab("io", "nav.importExport"), tab("interviews", "nav.interviews")),
+    h("nav", { class: "nav" }, tab("jobs", "nav.jobs"), tab("io", "nav.importExport"), tab("interviews", "nav.interviews"), tab("reports", "nav.reports"), tab("sync", "nav.sync")),
+    syncIndicator(() => navigate({ view: "sync" })),
     button(t("lang.switch"), () => void switchLanguage(), {
       class: "lang-switch",
       testid: "lang-switch",
@@ -87,6 +101,21 @@ async function render(): Promise<void> {
         break;
       case "interview":
         await renderInterview(screen, context, route.id, route.notice);
+        break;
+      case "live":
+        await renderLive(screen, context, route.id, route.demo);
+        break;
+      case "reports":
+        await renderReports(screen, context);
+        break;
+      case "report":
+        await renderReport(screen, context, route.id, route.notice);
+        break;
+      case "sync":
+        await renderSync(screen, context);
+        break;
+      case "connectors":
+        await renderConnectors(screen, context);
         break;
     }
   } catch (error) {

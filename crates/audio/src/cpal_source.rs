@@ -21,6 +21,8 @@ pub struct InputDeviceInfo {
     pub is_default: bool,
     pub default_sample_rate: Option<u32>,
     pub default_channels: Option<u16>,
+    /// The host's driver or PCM name when it reports one (ALSA: `null`, `default`, `hw`, `pulse`...).
+    pub driver: Option<String>,
 }
 
 fn host_error(action: &str, e: impl std::fmt::Display) -> AudioError {
@@ -49,6 +51,10 @@ pub fn list_input_devices() -> Result<Vec<InputDeviceInfo>, AudioError> {
             let name = device_name(&d);
             let config = d.default_input_config().ok();
             InputDeviceInfo {
+                driver: d
+                    .description()
+                    .ok()
+                    .and_then(|description| description.driver().map(str::to_string)),
                 is_default: default_name.as_deref() == Some(name.as_str()),
                 default_sample_rate: config.as_ref().map(|c| c.sample_rate()),
                 default_channels: config.as_ref().map(|c| c.channels()),

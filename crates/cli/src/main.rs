@@ -1,7 +1,9 @@
 //! `copilot`: Interview Copilot without a window. It calls the same `copilot-core` API as the app,
 //! on the same data folder (`COPILOT_DATA_DIR`, else the platform's data folder).
 
+mod consent;
 mod reports;
+mod sync;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -44,6 +46,21 @@ enum Command {
     /// Manage the encrypted store.
     #[command(subcommand)]
     Store(StoreCommand),
+    /// Send finished reports to the HR system: status, run, retry a dead letter.
+    #[command(subcommand)]
+    Sync(sync::SyncCommand),
+    /// Add, test and list HR system connectors (secrets go to the OS keychain).
+    #[command(subcommand)]
+    Connector(sync::ConnectorCommand),
+    /// The deployment's jurisdiction policy profile (HR admin): show, set.
+    #[command(subcommand)]
+    Policy(consent::PolicyCommand),
+    /// The candidate's consent per purpose for an interview: show, record, withdraw.
+    #[command(subcommand)]
+    Consent(consent::ConsentCommand),
+    /// Check the face and expression models on an image.
+    #[command(subcommand)]
+    Vision(consent::VisionCommand),
     /// Run the real speech pipeline (Silero VAD + whisper.cpp) on a recording; one JSON line per event.
     Replay {
         /// WAV file: mono (one shared mic) or two channels (left = interviewer, right = candidate).
@@ -260,6 +277,13 @@ async fn run(cli: Cli) -> Result<()> {
             reports::replay_into_interview(&copilot, target, audio, settings).await
         }
         Command::Report(command) => reports::report_command(&copilot, command, cli.json).await,
+        Command::Sync(command) => sync::run_sync(&copilot, secrets, command, cli.json).await,
+        Command::Connector(command) => {
+            sync::run_connector(&copilot, secrets, command, cli.json).await
+        }
+        Command::Policy(command) => consent::run_policy(&copilot, command, cli.json).await,
+        Command::Consent(command) => consent::run_consent(&copilot, command, cli.json).await,
+        Command::Vision(command) => consent::run_vision(&copilot, command, cli.json).await,
         command => dispatch(&copilot, command, cli.json).await,
     };
     copilot.close().await;
@@ -315,6 +339,11 @@ async fn dispatch(copilot: &Copilot, command: Command, json: bool) -> Result<()>
         | Command::Store(StoreCommand::Recover { .. })
         | Command::Models { .. }
         | Command::Report(_)
+        | Command::Sync(_)
+        | Command::Connector(_)
+        | Command::Policy(_)
+        | Command::Consent(_)
+        | Command::Vision(_)
         | Command::Replay { .. } => {
             unreachable!("handled before dispatch")
         }

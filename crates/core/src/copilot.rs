@@ -56,6 +56,8 @@ impl AppConfig {
 pub struct Copilot {
     pub(crate) store: Store,
     data_dir: PathBuf,
+    /// The running interviews' consent gates (a withdrawal reaches them at once).
+    pub(crate) consent_hub: crate::consent::ConsentHub,
 }
 
 fn saved(version: copilot_store::SavedVersion) -> SavedJob {
@@ -87,6 +89,7 @@ impl Copilot {
             Opened::Existing(store) => Copilot {
                 store,
                 data_dir: config.data_dir.clone(),
+                consent_hub: Default::default(),
             },
             Opened::Created {
                 store,
@@ -98,6 +101,7 @@ impl Copilot {
                 Copilot {
                     store,
                     data_dir: config.data_dir.clone(),
+                    consent_hub: Default::default(),
                 }
             }
         };
@@ -115,6 +119,7 @@ impl Copilot {
         let copilot = Copilot {
             store,
             data_dir: config.data_dir.clone(),
+            consent_hub: Default::default(),
         };
         copilot.seed_library().await?;
         Ok(copilot)
@@ -397,7 +402,7 @@ fn create_data_dir(dir: &Path) -> Result<(), CoreError> {
     })
 }
 
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), CoreError> {
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), CoreError> {
     let storage_error = |e: std::io::Error| {
         CoreError::new(
             ErrorCode::Storage,

@@ -15,6 +15,11 @@ pub enum ErrorCode {
     Storage,
     /// Speech: a model or the ONNX Runtime missing or damaged, unreadable audio.
     Speech,
+    /// A capture purpose without the candidate's consent, or one the policy profile prohibits.
+    ConsentRequired,
+    /// Camera and face analysis: no camera, a model missing or damaged, an unreadable frame. The
+    /// interview goes on without cues.
+    Vision,
     Internal,
 }
 

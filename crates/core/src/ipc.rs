@@ -135,6 +135,12 @@ pub fn export_bindings(dir: &Path) -> Result<(), ts_rs::ExportError> {
     copilot_domain::ValidationIssue::export_all(&config)?;
     copilot_domain::Interview::export_all(&config)?;
     copilot_domain::Plan::export_all(&config)?;
+    // Sync with the HR system.
+    crate::SyncStatus::export_all(&config)?;
+    crate::SyncRunReport::export_all(&config)?;
+    crate::ConnectionTest::export_all(&config)?;
+    crate::NewConnector::export_all(&config)?;
+    crate::AssignedInterviewInfo::export_all(&config)?;
     // The live interview and its report.
     crate::LiveEvent::export_all(&config)?;
     crate::ReplaySettings::export_all(&config)?;
@@ -144,5 +150,17 @@ pub fn export_bindings(dir: &Path) -> Result<(), ts_rs::ExportError> {
     copilot_engine::EngineInput::export_all(&config)?;
     copilot_engine::CoverageState::export_all(&config)?;
     copilot_report::Report::export_all(&config)?;
+    // Audio sources and the device picker.
+    crate::AudioInput::export_all(&config)?;
+    crate::MeterEvent::export_all(&config)?;
+    copilot_audio::InputDeviceInfo::export_all(&config)?;
+    // Consent, the policy profile and camera cues.
+    crate::PolicySettings::export_all(&config)?;
+    crate::ConsentStatus::export_all(&config)?;
+    crate::NewConsent::export_all(&config)?;
+    crate::ConsentNotice::export_all(&config)?;
+    crate::VideoInput::export_all(&config)?;
+    crate::VisionEvent::export_all(&config)?;
+    crate::VisionTotals::export_all(&config)?;
     Ok(())
 }

@@ -9,12 +9,20 @@
 //! Types that cross the IPC boundary derive [`ts_rs::TS`]; `cargo test -p copilot-core` checks
 //! that `ui/src/bindings/` matches them (set `UPDATE_BINDINGS=1` to rewrite it).
 
+mod consent;
 mod copilot;
 mod error;
 mod ipc;
+mod listen;
 mod live;
 mod session;
+mod sync;
+mod vision;
 
+pub use consent::{
+    ConsentChoice, ConsentGate, ConsentNotice, ConsentStatus, NOTICE_VERSION, NewConsent,
+    PolicySettings, PurposeStatus, consent_required,
+};
 pub use copilot::{AppConfig, Copilot};
 pub use error::{CoreError, ErrorCode};
 pub use ipc::{
@@ -22,9 +30,26 @@ pub use ipc::{
     VersionInfo, export_bindings,
 };
 
+pub use copilot_audio::InputDeviceInfo;
+/// The outbox sender [`Copilot::sync_sender`] returns (the app keeps one running in the background).
+pub use copilot_sync::Sender as SyncSender;
+pub use listen::{
+    AudioInput, LevelMeter, LiveSession, MeterEvent, MicRole, StopSignal, input_devices,
+    signal_level,
+};
 pub use live::{DEMO_AUDIO_ENV, LiveEvent, ReplaySettings, ReplayTotals};
 pub use session::{InterviewSession, ReportFormat, ReportSummary};
+pub use sync::{
+    AssignedInterviewInfo, ConnectionTest, ConnectorInfo, NewConnector, OutboxItem, SecretSlot,
+    SyncRunReport, SyncStatus,
+};
 
+pub use vision::{
+    CueInfo, DetectedFace, FaceBox, ImageDetection, VideoInput, VisionEvent, VisionTotals,
+    vision_models_dir, watch_video,
+};
+
+pub use copilot_consent as consent_policy;
 pub use copilot_domain as domain;
 pub use copilot_engine as engine;
 pub use copilot_report as report;

@@ -78,6 +78,28 @@ impl InterviewSession {
         settings: &ReplaySettings,
         on_event: &mut (dyn FnMut(LiveEvent) + Send),
     ) -> Result<ReplayTotals, CoreError> {
+        // No consent, no transcription (see `crate::consent` for when it is required).
+        self.consent
+            .require(copilot_consent::Purpose::Transcription)?;
+        let options = self.replay_options(settings, settings.realtime)?;
+        let mut sink = |event: SpeechEvent| {
+            let engine_events = self.apply_speech(&event);
+            on_event(LiveEvent::Speech(event));
+            for engine_event in engine_events {
+                on_event(LiveEvent::Engine(engine_event));
+            }
+        };
+        let summary = replay_file(audio, &options, &mut sink)?;
+        Ok(ReplayTotals::from(&summary))
+    }
+
+    /// The pipeline settings for this interview: its language (unless `settings` names one), an
+    /// initial prompt from the job and the candidate's name; `live` paces like a microphone.
+    pub(crate) fn replay_options(
+        &self,
+        settings: &ReplaySettings,
+        live: bool,
+    ) -> Result<ReplayOptions, CoreError> {
         let language = settings
             .language
             .clone()
@@ -85,47 +107,49 @@ impl InterviewSession {
         let job_json = serde_json::to_value(&self.job)
             .map_err(|e| CoreError::new(ErrorCode::Internal, e.to_string()))?;
         let names = [self.interview.candidate.name.as_str()];
-        let options = ReplayOptions {
+        Ok(ReplayOptions {
             language: LanguageChoice::parse(&language)?,
             model: settings.model.clone(),
-            pacing: if settings.realtime {
+            pacing: if live {
                 Pacing::RealTime
             } else {
                 Pacing::AsFastAsPossible
             },
             initial_prompt: Some(initial_prompt_for_job(&job_json, &language, &names)),
             pipeline: PipelineConfig {
-                merge_when_behind: settings.realtime,
+                merge_when_behind: live,
                 ..PipelineConfig::default()
             },
             ..ReplayOptions::default()
-        };
-        let mut sink = |event: SpeechEvent| {
-            let engine_events = match &event {
-                SpeechEvent::Segment {
-                    speaker,
-                    start_ms,
-                    end_ms,
-                    text,
-                    language,
-                    ..
-                } => self.apply_transcript(speaker.as_str(), *start_ms, *end_ms, text, language),
-                _ => Vec::new(),
-            };
-            on_event(LiveEvent::Speech(event));
-            for engine_event in engine_events {
-                on_event(LiveEvent::Engine(engine_event));
-            }
-        };
-        let summary = replay_file(audio, &options, &mut sink)?;
-        Ok(ReplayTotals {
+        })
+    }
+
+    /// Feeds a recognised segment to the engine; other speech events change nothing.
+    pub(crate) fn apply_speech(&mut self, event: &SpeechEvent) -> Vec<EngineEvent> {
+        match event {
+            SpeechEvent::Segment {
+                speaker,
+                start_ms,
+                end_ms,
+                text,
+                language,
+                ..
+            } => self.apply_transcript(speaker.as_str(), *start_ms, *end_ms, text, language),
+            _ => Vec::new(),
+        }
+    }
+}
+
+impl From<&copilot_speech::PipelineSummary> for ReplayTotals {
+    fn from(summary: &copilot_speech::PipelineSummary) -> Self {
+        ReplayTotals {
             utterances: summary.utterances,
             segments: summary.segments,
             merged_utterances: summary.merged_utterances,
             dropped_frames: summary.dropped_frames,
             audio_ms: summary.audio_ms,
             processing_ms: summary.processing_ms,
-        })
+        }
     }
 }
 

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use chrono::Utc;
 use copilot_domain::{Interview, InterviewStatus, JobDefinition, Language};
 use copilot_engine::{Engine, EngineConfig, EngineEvent, EngineInput, Speaker, TranscriptSegment};
-use copilot_report::{ConfirmedRating, ConsentRecord, Report, ReportInput, ReportNote};
+use copilot_report::{ConfirmedRating, Report, ReportInput, ReportNote};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -20,6 +20,8 @@ pub struct InterviewSession {
     pub(crate) notes: Vec<ReportNote>,
     pub(crate) confirmed: BTreeMap<String, ConfirmedRating>,
     pub(crate) last_at_ms: u64,
+    /// The candidate's consent, shared with the capture loops (withdrawal reaches it at once).
+    pub(crate) consent: crate::ConsentGate,
 }
 
 /// A line of the report list.
@@ -41,6 +43,11 @@ pub enum ReportFormat {
 impl InterviewSession {
     pub fn interview(&self) -> &Interview {
         &self.interview
+    }
+
+    /// The candidate's consent for this interview (shared with every capture loop).
+    pub fn consent(&self) -> &crate::ConsentGate {
+        &self.consent
     }
 
     /// Applies one input; notes and the interviewer's ratings are also kept for the report.
@@ -147,6 +154,7 @@ impl Copilot {
             ..EngineConfig::for_minutes(minutes)
         };
         let engine = Engine::new(&job, config);
+        let consent = self.consent_gate(interview_id).await?;
         Ok(InterviewSession {
             interview,
             job,
@@ -154,6 +162,7 @@ impl Copilot {
             notes: Vec::new(),
             confirmed: BTreeMap::new(),
             last_at_ms: 0,
+            consent,
         })
     }
 
@@ -171,7 +180,9 @@ impl Copilot {
             notes: &session.notes,
             generated_at: now.to_rfc3339(),
             thresholds: copilot_engine::RecommendationThresholds::default(),
-            consent: ConsentRecord::default(),
+            consent: self
+                .report_consent(&session.interview.id, session.interview.language)
+                .await?,
         });
         let json = copilot_report::report_json(&report);
         self.store
@@ -218,5 +229,17 @@ impl Copilot {
             ReportFormat::Json => copilot_report::report_json(&report),
             ReportFormat::Html => copilot_report::report_html(&report),
         })
+    }
+
+    /// Writes the export to `path` (a temporary file first, then renamed: never half a file).
+    pub async fn export_report_to_path(
+        &self,
+        report_id: &str,
+        format: ReportFormat,
+        path: &std::path::Path,
+    ) -> Result<std::path::PathBuf, CoreError> {
+        let text = self.export_report(report_id, format).await?;
+        crate::copilot::write_atomically(path, text.as_bytes())?;
+        Ok(path.to_path_buf())
     }
 }

@@ -13,8 +13,9 @@ use copilot_domain::{JobDefinition, Language};
 use crate::text::{self, KeywordMatcher, Sentence};
 use crate::types::InterviewerTurnKind;
 
-/// Similarity between a piece of interviewer speech and each bank question of the job.
-pub trait SimilarityModel: std::fmt::Debug + Send {
+/// Similarity between a piece of interviewer speech and each bank question of the job. `Send` and
+/// `Sync`: a running engine moves to the audio worker's thread and is read across awaits.
+pub trait SimilarityModel: std::fmt::Debug + Send + Sync {
     /// One score in [0, 1] per bank question, in the job's question order.
     fn scores(&self, text: &str, language: Language) -> Vec<f64>;
 }

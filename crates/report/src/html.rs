@@ -93,6 +93,7 @@ struct Labels {
     granted: &'static str,
     yes: &'static str,
     no: &'static str,
+    withdrawn: &'static str,
     notice: &'static str,
     method: &'static str,
     feedback: &'static str,
@@ -170,6 +171,7 @@ const EN: Labels = Labels {
     granted: "Granted",
     yes: "yes",
     no: "no",
+    withdrawn: "withdrawn",
     notice: "Notice",
     method: "Method",
     feedback: "Feedback for the candidate",
@@ -247,6 +249,7 @@ const ZH: Labels = Labels {
     granted: "同意",
     yes: "是",
     no: "否",
+    withdrawn: "已撤回",
     notice: "告知版本",
     method: "方式",
     feedback: "给候选人的反馈",
@@ -768,11 +771,16 @@ pub fn report_html(report: &Report) -> String {
             e(l.interviewer)
         );
         for c in &report.consent.purposes {
+            let granted = match (&c.withdrawn_at, c.granted) {
+                (Some(at), true) => format!("{} ({} {at})", l.yes, l.withdrawn),
+                (_, true) => l.yes.to_string(),
+                (_, false) => l.no.to_string(),
+            };
             let _ = writeln!(
                 h,
                 "<tr><td>{}</td><td>{}</td><td>{} ({}, {})</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 e(&c.purpose),
-                e(if c.granted { l.yes } else { l.no }),
+                e(&granted),
                 e(&c.notice_version),
                 e(c.language.code()),
                 e(&crate::summarise(&c.text_hash, 12)),

@@ -445,6 +445,9 @@ pub struct ConsentEntry {
     /// How it was given (e.g. `verbal_recorded`, `checkbox`).
     pub method: String,
     pub interviewer: String,
+    /// RFC 3339: when the candidate withdrew it (that purpose stopped then).
+    #[serde(default)]
+    pub withdrawn_at: Option<String>,
 }
 
 /// Speaking figures: information only, never used in any rating or score.

@@ -20,7 +20,9 @@ use serde::Serialize;
 use ts_rs::TS;
 
 pub use pipeline::{Batch, PipelineConfig, PipelineSummary, run_pipeline};
-pub use replay::{ReplayArgs, ReplayOptions, initial_prompt_for_job, replay_file, replay_main};
+pub use replay::{
+    ReplayArgs, ReplayOptions, initial_prompt_for_job, replay_file, replay_main, replay_source,
+};
 pub use segmenter::{Segmenter, SegmenterConfig, SegmenterOutput, Utterance};
 pub use transcriber::{
     LanguageChoice, TranscribedSegment, Transcriber, WhisperConfig, WhisperTranscriber,

@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use copilot_audio::{Pacing, WavFileSource};
+use copilot_audio::{AudioSource, Pacing, WavFileSource};
 use copilot_models::{ModelsDir, Progress, ensure};
 
 use crate::pipeline::{PipelineConfig, PipelineSummary, run_pipeline};
@@ -102,6 +102,16 @@ pub fn replay_file(
     sink: &mut (dyn FnMut(SpeechEvent) + Send),
 ) -> Result<PipelineSummary, SpeechError> {
     let source = WavFileSource::open(path, options.pacing)?;
+    replay_source(Box::new(source), options, sink)
+}
+
+/// Run any audio source (a microphone, a file) through the real models until it ends; as
+/// [`replay_file`], which calls it.
+pub fn replay_source(
+    source: Box<dyn AudioSource>,
+    options: &ReplayOptions,
+    sink: &mut (dyn FnMut(SpeechEvent) + Send),
+) -> Result<PipelineSummary, SpeechError> {
     let mut progress = |p: &Progress| copilot_models::stderr_progress(p);
     let model = options.model_name();
     let whisper_path = ensure(&model, &options.models_dir, &mut progress)?;
@@ -117,13 +127,7 @@ pub fn replay_file(
             reduce_audio_ctx: options.reduce_audio_ctx,
         },
     )?;
-    run_pipeline(
-        Box::new(source),
-        &vad,
-        Box::new(transcriber),
-        &options.pipeline,
-        sink,
-    )
+    run_pipeline(source, &vad, Box::new(transcriber), &options.pipeline, sink)
 }
 
 /// Arguments of `copilot replay`.

@@ -23,36 +23,19 @@ pub trait VoiceDetector: Send {
     fn fresh(&self) -> Result<Box<dyn VoiceDetector>, SpeechError>;
 }
 
-static ENVIRONMENT: std::sync::OnceLock<Environment> = std::sync::OnceLock::new();
-static INIT: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
 /// Load ONNX Runtime from `lib_path` once per process (the path is checked first: a missing library is an
-/// error, never a panic).
+/// error, never a panic). The environment is shared with every other ONNX user through `copilot-onnx`
+/// (`ort` allows only one per process).
 pub fn init_onnx_runtime(lib_path: &Path) -> Result<Environment, SpeechError> {
-    if !lib_path.is_file() {
-        return Err(SpeechError::OnnxRuntimeMissing {
+    copilot_onnx::environment(lib_path).map_err(|e| match e {
+        copilot_onnx::OnnxError::LibraryMissing { path } => {
+            SpeechError::OnnxRuntimeMissing { path }
+        }
+        other => SpeechError::OnnxRuntime {
+            detail: other.to_string(),
             path: lib_path.to_path_buf(),
-        });
-    }
-    let _guard = INIT
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    if let Some(env) = ENVIRONMENT.get() {
-        return Ok(env.clone());
-    }
-    let env = ort::init_from(lib_path)
-        .map_err(|e| SpeechError::OnnxRuntime {
-            detail: e.to_string(),
-            path: lib_path.to_path_buf(),
-        })?
-        .with_name("copilot")
-        .build()
-        .map_err(|e| SpeechError::OnnxRuntime {
-            detail: e.to_string(),
-            path: lib_path.to_path_buf(),
-        })?;
-    let _ = ENVIRONMENT.set(env.clone());
-    Ok(env)
+        },
+    })
 }
 
 fn open_session(env: &Environment, model_path: &Path) -> Result<Session, SpeechError> {

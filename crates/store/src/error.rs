@@ -112,9 +112,40 @@ pub enum StoreError {
     ReportNotFound { report_id: String },
 
     #[error(
+        "there is no HR connector \"{connector_id}\": check the id (`copilot connector list` shows them)"
+    )]
+    ConnectorNotFound { connector_id: String },
+
+    #[error(
+        "an HR connector \"{connector_id}\" already exists: choose another id; nothing was written"
+    )]
+    ConnectorExists { connector_id: String },
+
+    #[error(
+        "report \"{report_id}\" has no dead letter or paused delivery to resend: `copilot sync status` lists what is waiting"
+    )]
+    NothingToResend { report_id: String },
+
+    #[error(
+        "connector \"{connector_id}\" has no assigned interview \"{external_id}\": pull the assigned interviews again (`copilot sync run`)"
+    )]
+    AssignmentNotFound {
+        connector_id: String,
+        external_id: String,
+    },
+
+    #[error(
         "an interview \"{interview_id}\" already exists: give the new interview another id; nothing was written"
     )]
     InterviewExists { interview_id: String },
+
+    #[error(
+        "the consent record for interview \"{interview_id}\" is not valid ({detail}): fill in every field of the notice and who recorded it; nothing was written"
+    )]
+    InvalidConsent {
+        interview_id: String,
+        detail: String,
+    },
 
     #[error(
         "interview \"{interview_id}\" is for job \"{job_id}\" version {model_version} but its plan is for job \"{plan_job_id}\" version {plan_model_version}: plan it again for this job version; nothing was written"
@@ -184,6 +215,9 @@ impl StoreError {
             | StoreError::JobVersionNotFound { .. }
             | StoreError::InterviewNotFound { .. }
             | StoreError::ReportNotFound { .. }
+            | StoreError::ConnectorNotFound { .. }
+            | StoreError::NothingToResend { .. }
+            | StoreError::AssignmentNotFound { .. }
             | StoreError::NoDatabase { .. } => Kind::NotFound,
             StoreError::KeyNotInKeychain { .. } | StoreError::KeyInKeychainDamaged { .. } => {
                 Kind::KeyNotInKeychain
@@ -200,6 +234,8 @@ impl StoreError {
             }
             StoreError::InvalidJob { .. }
             | StoreError::InterviewExists { .. }
+            | StoreError::InvalidConsent { .. }
+            | StoreError::ConnectorExists { .. }
             | StoreError::PlanDoesNotMatch { .. }
             | StoreError::InvalidStatusChange { .. } => Kind::InvalidInput,
             StoreError::DiskFull { .. } => Kind::DiskFull,

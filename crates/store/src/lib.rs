@@ -16,8 +16,10 @@
 //! the key anywhere but the [`SecretStore`]; and it never logs SQL (the first statement of each
 //! connection holds the key).
 
+mod consent;
 mod error;
 mod open;
+mod outbox;
 mod recovery;
 
 use std::path::{Path, PathBuf};
@@ -41,6 +43,9 @@ macro_rules! interview_columns {
 
 pub use error::{StoreError, StoreErrorKind};
 pub use open::{KEYCHAIN_SERVICE, keychain_key};
+pub use outbox::{
+    AssignedInterview, ConnectorRecord, OutboxCounts, OutboxRow, OutboxState, payload_sha256,
+};
 pub use recovery::{RecoveryKey, RecoveryKeyError};
 
 /// The encrypted database. Cheap to clone: clones share one connection pool.
@@ -670,6 +675,10 @@ impl Store {
     // ---- settings and meta ----
 
     /// Stores a finished report (its JSON) for an interview; reports are never changed afterwards.
+    ///
+    /// In the same transaction: one outbox row per configured HR connector (the report's
+    /// bytes, to be delivered until acknowledged) and the interview marked completed, so a
+    /// crash leaves either all of it or none.
     pub async fn save_report(
         &self,
         report_id: &str,
@@ -697,6 +706,25 @@ impl Store {
             .execute(&mut *tx)
             .await
             .map_err(self.failed(action))?;
+        let now = timestamp(created_at);
+        self.enqueue_report(
+            &mut tx,
+            report_id,
+            interview_id,
+            report_json.as_bytes(),
+            &now,
+        )
+        .await?;
+        sqlx::query(
+            "UPDATE interviews SET status = 'completed', ended_at = coalesce(ended_at, ?1),
+                 updated_at = ?1
+             WHERE id = ?2 AND status IN ('planned', 'in_progress')",
+        )
+        .bind(&now)
+        .bind(interview_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(self.failed(action))?;
         tx.commit().await.map_err(self.failed(action))?;
         Ok(())
     }

@@ -445,7 +445,17 @@ fn the_manifest_lists_every_model_with_checksums_and_sources() -> Result<()> {
     let manifest = Manifest::builtin()?;
     assert_eq!(
         manifest.names(),
-        vec!["tiny.en", "base", "onnxruntime", "silero-vad"]
+        vec![
+            "tiny.en",
+            "base",
+            "onnxruntime",
+            "silero-vad",
+            "retinaface-mnet025",
+            "fer-mini-xception",
+            "testimage-astronaut",
+            "testimage-camera",
+            "testimage-coffee",
+        ]
     );
     for m in &manifest.models {
         assert_eq!(m.sha256.len(), 64, "{}", m.name);
@@ -465,6 +475,13 @@ fn the_manifest_lists_every_model_with_checksums_and_sources() -> Result<()> {
         }
     }
     assert_eq!(manifest.get("onnxruntime")?.kind, ModelKind::Library);
+    // The python-onnx conversions name their converter; the vision crate's tests check their output.
+    for name in ["retinaface-mnet025", "fer-mini-xception"] {
+        let m = manifest.get(name)?;
+        assert_eq!(m.convert, copilot_models::Conversion::PythonOnnx);
+        assert!(m.converter.is_some(), "{name}");
+    }
+    assert_eq!(manifest.get("testimage-coffee")?.kind, ModelKind::Testdata);
     let err = manifest
         .get("large-v3")
         .err()

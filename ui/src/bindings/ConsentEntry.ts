@@ -17,4 +17,8 @@ at: string,
 /**
  * How it was given (e.g. `verbal_recorded`, `checkbox`).
  */
-method: string, interviewer: string, };
+method: string, interviewer: string, 
+/**
+ * RFC 3339: when the candidate withdrew it (that purpose stopped then).
+ */
+withdrawn_at: string | null, };

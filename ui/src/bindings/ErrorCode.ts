@@ -3,4 +3,4 @@
 /**
  * What kind of failure a [`CoreError`] is; the UI switches on this, never on message text.
  */
-export type ErrorCode = "not_found" | "invalid_input" | "import_rejected" | "unreadable_file" | "keychain_unavailable" | "database_key_missing" | "database_refused" | "storage" | "speech" | "internal";
+export type ErrorCode = "not_found" | "invalid_input" | "import_rejected" | "unreadable_file" | "keychain_unavailable" | "database_key_missing" | "database_refused" | "storage" | "speech" | "consent_required" | "vision" | "internal";

@@ -14,15 +14,51 @@ import { formatMinutes, formatPercent, groupPlan, parseList } from "../logic";
 import { button, errorBox, field, formatDate, pageHeader, textArea, textInput } from "../ui";
 
 export async function renderInterviews(screen: HTMLElement, context: Context, notice?: string): Promise<void> {
-  const [interviews, jobs] = await Promise.all([api.listInterviews(), api.listJobs()]);
+  const [interviews, jobs, reports] = await Promise.all([api.listInterviews(), api.listJobs(), api.listReports()]);
   const titles = jobTitles(jobs);
+  const reportOf = new Map(reports.map((r) => [r.interview_id, r.report_id]));
+  const demoError = h("div", { "aria-live": "polite" });
+  const startDemo = async (demoButton: HTMLButtonElement) => {
+    demoButton.disabled = true;
+    try {
+      const interview = await api.createDemoInterview();
+      context.navigate({ view: "live", id: interview.id, demo: true });
+    } catch (error) {
+      replace(demoError, errorBox(error, "demo-error"));
+      demoButton.disabled = false;
+    }
+  };
+  const demoButton: HTMLButtonElement = button(t("iv.demo"), () => void startDemo(demoButton), {
+    class: "secondary",
+    testid: "interview-demo",
+    title: t("iv.demo.help"),
+  });
+  const rowAction = (interview: Interview) => {
+    const report = reportOf.get(interview.id);
+    const stop = (event: Event) => event.stopPropagation();
+    if (report) {
+      return button(t("iv.openReport"), (e) => (stop(e), context.navigate({ view: "report", id: report })), {
+        class: "small secondary",
+        testid: `interview-report-${interview.id}`,
+      });
+    }
+    if (interview.status === "planned" || interview.status === "in_progress") {
+      return button(t(interview.status === "planned" ? "iv.start" : "iv.resume"), (e) => (stop(e), context.navigate({ view: "live", id: interview.id })), {
+        class: "small primary",
+        testid: `interview-start-${interview.id}`,
+      });
+    }
+    return null;
+  };
   replace(
     screen,
     pageHeader(
       t("iv.title"),
       undefined,
+      demoButton,
       button(t("iv.new"), () => context.navigate({ view: "new-interview" }), { class: "primary", testid: "interview-new" }),
     ),
+    demoError,
     notice ? h("p", { class: "notice notice-ok", testid: "interview-notice" }, notice) : null,
     interviews.length === 0
       ? h("p", { class: "empty", testid: "interviews-empty" }, t("iv.empty"))
@@ -41,6 +77,7 @@ export async function renderInterviews(screen: HTMLElement, context: Context, no
               h("th", { class: "num" }, t("iv.col.questions")),
               h("th", null, t("iv.col.status")),
               h("th", null, t("iv.col.created")),
+              h("th", { class: "row-action" }, t("iv.col.actions")),
             ),
           ),
           h(
@@ -62,6 +99,7 @@ export async function renderInterviews(screen: HTMLElement, context: Context, no
                   h("td", { class: "num" }, interview.plan.items.length),
                   h("td", null, h("span", { class: `status status-${interview.status}` }, t(`iv.status.${interview.status}`))),
                   h("td", null, formatDate(interview.created_at)),
+                  h("td", { class: "row-action" }, rowAction(interview)),
                 ),
               ),
           ),
@@ -312,6 +350,12 @@ export async function renderInterview(screen: HTMLElement, context: Context, id:
       interview.candidate.name,
       `${titles.get(interview.job_id) ?? interview.job_id} · ${t("iv.detail.modelVersion", { version: interview.model_version })}`,
       h("span", { class: `status status-${interview.status}` }, t(`iv.status.${interview.status}`)),
+      interview.status === "planned" || interview.status === "in_progress"
+        ? button(t("iv.detail.start"), () => context.navigate({ view: "live", id: interview.id }), {
+            class: "primary",
+            testid: "interview-start",
+          })
+        : null,
     ),
     h(
       "section",

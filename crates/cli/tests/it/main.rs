@@ -1,6 +1,9 @@
 //! Runs the real `copilot` binary end to end on a fresh data folder. Commands that open the store need
 //! the OS keychain: `scripts/test.sh` runs the tests inside a D-Bus session with an unlocked keyring.
 
+mod consent;
+mod sync;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

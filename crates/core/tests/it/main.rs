@@ -1,5 +1,9 @@
 //! Cross-crate tests of the one API: store, bank codecs, library, résumé and planner together.
 
+mod consent;
+mod listen;
+mod sync;
+
 use copilot_core::{
     AppConfig, BankFileFormat, Copilot, ErrorCode, MemorySecretStore, NewInterview, PlanRequest,
 };

@@ -326,6 +326,7 @@ fn html_is_self_contained_and_escapes_everything() -> anyhow::Result<()> {
             at: "2026-11-20T09:00:30+00:00".into(),
             method: "checkbox".into(),
             interviewer: "Megan Clarke".into(),
+            withdrawn_at: Some("2026-11-20T09:20:00+00:00<i>".into()),
         }],
     };
     let html = report_html(&report);
@@ -335,6 +336,7 @@ fn html_is_self_contained_and_escapes_everything() -> anyhow::Result<()> {
         html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;quoted&quot;")
     );
     assert!(html.contains("v1&lt;b&gt;"));
+    assert!(html.contains("yes (withdrawn 2026-11-20T09:20:00+00:00&lt;i&gt;)"));
     for external in [
         "src=", "href=", "<link", "@import", "url(", "<iframe", "<object",
     ] {

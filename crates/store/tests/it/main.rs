@@ -3,7 +3,9 @@
 //! `MemorySecretStore` standing in for the OS keychain.
 
 mod common;
+mod consent;
 mod data;
 mod encryption;
+mod outbox;
 mod recovery;
 mod refusals;

@@ -1,0 +1,134 @@
+// Pure logic of the report screen, unit-tested in reportLogic.test.ts: the bar chart's layout,
+// where a quote jumps to in the timeline, the score to show and the default export path.
+import type { Overall } from "./bindings/Overall";
+import type { Recommendation } from "./bindings/Recommendation";
+import type { ReportFormat } from "./bindings/ReportFormat";
+import type { TimelineEntry } from "./bindings/TimelineEntry";
+
+export type ChartRow = { id: string; label: string; suggested: number; confirmed: number | null };
+
+export type ChartBar = {
+  id: string;
+  label: string;
+  /** Top of the row. */
+  y: number;
+  suggested: { x: number; y: number; width: number; height: number; value: number };
+  confirmed: { x: number; y: number; width: number; height: number; value: number } | null;
+};
+
+export type ChartLayout = {
+  width: number;
+  height: number;
+  plotX: number;
+  plotWidth: number;
+  bars: ChartBar[];
+  /** Grid lines at ratings 0..max. */
+  ticks: { x: number; value: number }[];
+};
+
+export type ChartOptions = { width: number; labelWidth: number; rowHeight: number; max?: number; axisHeight?: number };
+
+/**
+ * A horizontal bar chart of ratings: per competency a thin bar for the suggestion and a thick one
+ * for the confirmed rating, on a 0..max scale (default 5), with an axis row at the bottom.
+ */
+export function ratingChart(rows: ChartRow[], options: ChartOptions): ChartLayout {
+  const max = options.max ?? 5;
+  const axisHeight = options.axisHeight ?? 20;
+  const plotX = options.labelWidth;
+  const plotWidth = Math.max(0, options.width - options.labelWidth - 12);
+  const scale = (value: number) => (Math.min(max, Math.max(0, value)) / max) * plotWidth;
+  const bars = rows.map((row, index) => {
+    const y = index * options.rowHeight;
+    const confirmedHeight = options.rowHeight * 0.4;
+    const suggestedHeight = options.rowHeight * 0.2;
+    return {
+      id: row.id,
+      label: row.label,
+      y,
+      confirmed:
+        row.confirmed === null
+          ? null
+          : { x: plotX, y: y + options.rowHeight * 0.12, width: scale(row.confirmed), height: confirmedHeight, value: row.confirmed },
+      suggested: {
+        x: plotX,
+        y: y + options.rowHeight * 0.6,
+        width: scale(row.suggested),
+        height: suggestedHeight,
+        value: row.suggested,
+      },
+    };
+  });
+  const ticks = Array.from({ length: max + 1 }, (_, value) => ({ x: plotX + scale(value), value }));
+  return {
+    width: options.width,
+    height: rows.length * options.rowHeight + axisHeight,
+    plotX,
+    plotWidth,
+    bars,
+    ticks,
+  };
+}
+
+/** The DOM id of a timeline entry, so quotes can jump to it. */
+export function timelineKey(entry: TimelineEntry): string {
+  switch (entry.entry) {
+    case "question":
+      return `timeline-question-${entry.turn}`;
+    case "answer":
+      return `timeline-answer-${entry.turn}`;
+    case "prompt":
+      return `timeline-prompt-${entry.id}`;
+    case "note":
+      return `timeline-note-${entry.at_ms}`;
+  }
+}
+
+/**
+ * Where a quote from candidate turn `turn` (said at `startMs`) is in the timeline: that turn's answer,
+ * else the last entry at or before `startMs`, else the first entry; null for an empty timeline.
+ */
+export function quoteTarget(timeline: TimelineEntry[], turn: number, startMs: number): string | null {
+  const answer = timeline.find((entry) => entry.entry === "answer" && entry.turn === turn);
+  if (answer) return timelineKey(answer);
+  let best: TimelineEntry | undefined;
+  for (const entry of timeline) {
+    if (entry.at_ms <= startMs) best = entry;
+  }
+  const target = best ?? timeline[0];
+  return target ? timelineKey(target) : null;
+}
+
+export type ScoreView = {
+  /** The confirmed score (0-100), or null while nothing is confirmed. */
+  score: number | null;
+  recommendation: Recommendation | null;
+  provisional: number | null;
+};
+
+export function scoreView(overall: Overall): ScoreView {
+  return {
+    score: overall.confirmed ? overall.confirmed.score : null,
+    recommendation: overall.confirmed ? overall.confirmed.recommendation : null,
+    provisional: overall.provisional ? overall.provisional.score : null,
+  };
+}
+
+/** 72.456 -> "72.5"; 75 -> "75". */
+export function formatScore(score: number): string {
+  return String(Math.round(score * 10) / 10);
+}
+
+/** `<data folder>/report-<candidate>-<yyyy-mm-dd>.<json|html>`, with the candidate's name made file-safe. */
+export function defaultReportPath(dataDir: string, candidate: string, generatedAt: string, format: ReportFormat): string {
+  const slug =
+    candidate
+      .normalize("NFKC")
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}]+/gu, "-")
+      .replace(/^-+|-+$/g, "") || "candidate";
+  const date = /^\d{4}-\d{2}-\d{2}/.exec(generatedAt)?.[0] ?? "report";
+  const separator = dataDir.includes("\\") && !dataDir.includes("/") ? "\\" : "/";
+  const folder = dataDir.endsWith(separator) ? dataDir.slice(0, -1) : dataDir;
+  return `${folder}${separator}report-${slug}-${date}.${format}`;
+}
