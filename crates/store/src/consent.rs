@@ -56,16 +56,8 @@ impl Store {
         }
         let action = "recording consent";
         let mut tx = self.begin_write(action).await?;
-        let exists: Option<String> = sqlx::query_scalar("SELECT id FROM interviews WHERE id = ?")
-            .bind(interview_id)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(self.failed(action))?;
-        if exists.is_none() {
-            return Err(StoreError::InterviewNotFound {
-                interview_id: interview_id.to_string(),
-            });
-        }
+        self.require_interview(&mut tx, interview_id, action)
+            .await?;
         let now = timestamp(Utc::now());
         for record in records {
             sqlx::query(
@@ -115,16 +107,8 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let action = "withdrawing consent";
         let mut tx = self.begin_write(action).await?;
-        let exists: Option<String> = sqlx::query_scalar("SELECT id FROM interviews WHERE id = ?")
-            .bind(interview_id)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(self.failed(action))?;
-        if exists.is_none() {
-            return Err(StoreError::InterviewNotFound {
-                interview_id: interview_id.to_string(),
-            });
-        }
+        self.require_interview(&mut tx, interview_id, action)
+            .await?;
         let latest: Option<(i64, i64, Option<String>)> = sqlx::query_as(
             "SELECT id, granted, withdrawn_at FROM consents
              WHERE interview_id = ? AND purpose = ?

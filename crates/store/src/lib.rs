@@ -157,6 +157,26 @@ impl Store {
         self.pool.close().await;
     }
 
+    /// `InterviewNotFound` unless the interview exists (checked inside the caller's transaction).
+    async fn require_interview(
+        &self,
+        tx: &mut Transaction<'_, Sqlite>,
+        interview_id: &str,
+        action: &'static str,
+    ) -> Result<(), StoreError> {
+        let exists: Option<String> = sqlx::query_scalar("SELECT id FROM interviews WHERE id = ?")
+            .bind(interview_id)
+            .fetch_optional(&mut **tx)
+            .await
+            .map_err(self.failed(action))?;
+        match exists {
+            Some(_) => Ok(()),
+            None => Err(StoreError::InterviewNotFound {
+                interview_id: interview_id.to_string(),
+            }),
+        }
+    }
+
     fn failed(&self, action: &'static str) -> impl FnOnce(sqlx::Error) -> StoreError + '_ {
         move |error| error::from_sqlx(&self.path, action, error)
     }
@@ -688,16 +708,8 @@ impl Store {
     ) -> Result<(), StoreError> {
         let action = "saving a report";
         let mut tx = self.begin_write(action).await?;
-        let exists: Option<String> = sqlx::query_scalar("SELECT id FROM interviews WHERE id = ?")
-            .bind(interview_id)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(self.failed(action))?;
-        if exists.is_none() {
-            return Err(StoreError::InterviewNotFound {
-                interview_id: interview_id.to_string(),
-            });
-        }
+        self.require_interview(&mut tx, interview_id, action)
+            .await?;
         sqlx::query("INSERT INTO reports (id, interview_id, created_at, report_json) VALUES (?1, ?2, ?3, ?4)")
             .bind(report_id)
             .bind(interview_id)
