@@ -23,10 +23,36 @@ pub trait SimilarityModel: std::fmt::Debug + Send + Sync {
 type SparseVector = BTreeMap<String, f64>;
 
 /// TF-IDF cosine similarity; IDF comes from the bank questions and the competency keywords.
+///
+/// Questions are kept as an inverted index (term -> the questions holding it, with their weight), so
+/// scoring a sentence visits only the questions that share a term with it: with a bank of thousands
+/// of questions an interviewer turn costs what its words cost, not what the bank costs.
 #[derive(Debug, Clone)]
 pub struct LexicalModel {
     idf: [BTreeMap<String, f64>; 2],
-    questions: [Vec<SparseVector>; 2],
+    index: [QuestionIndex; 2],
+}
+
+/// One language's questions: postings per term and each question's vector norm.
+#[derive(Debug, Clone, Default)]
+struct QuestionIndex {
+    postings: BTreeMap<String, Vec<(usize, f64)>>,
+    norms: Vec<f64>,
+}
+
+impl QuestionIndex {
+    fn new(vectors: &[SparseVector]) -> QuestionIndex {
+        let mut postings: BTreeMap<String, Vec<(usize, f64)>> = BTreeMap::new();
+        for (q, v) in vectors.iter().enumerate() {
+            for (term, w) in v {
+                postings.entry(term.clone()).or_default().push((q, *w));
+            }
+        }
+        QuestionIndex {
+            postings,
+            norms: vectors.iter().map(norm).collect(),
+        }
+    }
 }
 
 /// Characters that make a hanzi bigram a function-word pair (你是, 怎么, 一个) rather than content.
@@ -85,17 +111,17 @@ impl LexicalModel {
                 .map(|(t, f)| (t, ((n + 1.0) / (f + 0.5)).ln()))
                 .collect();
             let default_idf = ((n + 1.0) / 0.5).ln();
-            let vectors = docs[..question_count]
+            let vectors: Vec<SparseVector> = docs[..question_count]
                 .iter()
                 .map(|d| vectorise(d, &idf, default_idf))
                 .collect();
-            (idf, vectors)
+            (idf, QuestionIndex::new(&vectors))
         };
         let (idf_en, q_en) = build(Language::En);
         let (idf_zh, q_zh) = build(Language::Zh);
         LexicalModel {
             idf: [idf_en, idf_zh],
-            questions: [q_en, q_zh],
+            index: [q_en, q_zh],
         }
     }
 }
@@ -112,36 +138,50 @@ fn vectorise(tokens: &[String], idf: &BTreeMap<String, f64>, default_idf: f64) -
     v
 }
 
-fn cosine(a: &SparseVector, b: &SparseVector) -> f64 {
-    let dot: f64 = a.iter().filter_map(|(k, x)| b.get(k).map(|y| x * y)).sum();
-    let na: f64 = a.values().map(|x| x * x).sum::<f64>().sqrt();
-    let nb: f64 = b.values().map(|x| x * x).sum::<f64>().sqrt();
-    if na == 0.0 || nb == 0.0 {
-        0.0
-    } else {
-        dot / (na * nb)
-    }
+fn norm(v: &SparseVector) -> f64 {
+    v.values().map(|x| x * x).sum::<f64>().sqrt()
 }
 
 impl SimilarityModel for LexicalModel {
     fn scores(&self, text: &str, language: Language) -> Vec<f64> {
-        let li = lang_index(language);
-        let query = vectorise(&features(text, language), &self.idf[li], 0.0);
-        self.questions[li]
-            .iter()
+        let index = &self.index[lang_index(language)];
+        let query = vectorise(
+            &features(text, language),
+            &self.idf[lang_index(language)],
+            0.0,
+        );
+        let count = index.norms.len();
+        let mut dot = vec![0.0f64; count];
+        // Shared content words, and shared hanzi bigrams (`#` features, two count as one word).
+        let mut shared_words = vec![0usize; count];
+        let mut shared_bigrams = vec![0usize; count];
+        // Query terms in order, so each question's dot product sums in the same order as a cosine would.
+        for (term, x) in &query {
+            let bigram = term.starts_with('#');
+            for &(q, y) in index.postings.get(term).map_or(&[][..], Vec::as_slice) {
+                dot[q] += x * y;
+                if bigram {
+                    shared_bigrams[q] += 1;
+                } else {
+                    shared_words[q] += 1;
+                }
+            }
+        }
+        let nq = norm(&query);
+        (0..count)
             .map(|q| {
+                let nb = index.norms[q];
+                let cos = if nq == 0.0 || nb == 0.0 {
+                    0.0
+                } else {
+                    dot[q] / (nq * nb)
+                };
                 // One shared word is chance ("get", "team"); a match needs two shared content features.
-                let shared = query
-                    .keys()
-                    .filter(|k| !k.starts_with('#') && q.contains_key(*k))
-                    .count()
-                    + query
-                        .keys()
-                        .filter(|k| k.starts_with('#') && q.contains_key(*k))
-                        .count()
-                        / 2;
-                let cos = cosine(&query, q);
-                if shared >= 2 { cos } else { cos * 0.5 }
+                if shared_words[q] + shared_bigrams[q] / 2 >= 2 {
+                    cos
+                } else {
+                    cos * 0.5
+                }
             })
             .collect()
     }
@@ -368,6 +408,17 @@ pub fn classify_interviewer(
         .collect();
     // Best bank question over windows (a question sentence with the sentence before it).
     let mut best: Option<(usize, f64)> = None;
+    let question_competency: Vec<Option<usize>> = ctx
+        .job
+        .questions
+        .iter()
+        .map(|q| {
+            ctx.job
+                .competencies
+                .iter()
+                .position(|c| c.id == q.competency)
+        })
+        .collect();
     for &i in &question_like {
         for from in [i, i.saturating_sub(1)] {
             let window: String = sentences[from..=i]
@@ -377,14 +428,14 @@ pub fn classify_interviewer(
                 .join(" ");
             let scores = ctx.model.scores(&window, language);
             let hits = ctx.keywords.hits(&window, language);
+            let mut kw_by_competency = vec![0usize; ctx.job.competencies.len()];
+            for h in &hits {
+                if let Some(n) = kw_by_competency.get_mut(h.competency) {
+                    *n += 1;
+                }
+            }
             for (q, s) in scores.iter().enumerate() {
-                let competency = ctx
-                    .job
-                    .competencies
-                    .iter()
-                    .position(|c| c.id == ctx.job.questions[q].competency);
-                let kw =
-                    competency.map_or(0, |c| hits.iter().filter(|h| h.competency == c).count());
+                let kw = question_competency[q].map_or(0, |c| kw_by_competency[c]);
                 let score = s + 0.08 * kw.min(3) as f64;
                 if best.is_none_or(|(_, b)| score > b + 1e-12) {
                     best = Some((q, score));
@@ -501,4 +552,72 @@ pub fn classify_interviewer(
         return reading(InterviewerTurnKind::Other, vec![], None, best_score);
     }
     reading(InterviewerTurnKind::SmallTalk, vec![], None, 0.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The inverted index gives exactly what a cosine against every question gives.
+    #[test]
+    fn the_index_scores_like_a_scan_of_every_question() {
+        let job: JobDefinition = serde_json::from_str(include_str!(
+            "../../../tests/fixtures/interviews/jobs/sales_rep.json"
+        ))
+        .expect("the fixture job parses");
+        let model = LexicalModel::new(&job);
+        let scan = |text: &str, language: Language| -> Vec<f64> {
+            let li = lang_index(language);
+            let query = vectorise(&features(text, language), &model.idf[li], 0.0);
+            job.questions
+                .iter()
+                .map(|q| {
+                    let v = vectorise(&features(q.text(language), language), &model.idf[li], 0.0);
+                    let dot: f64 = query
+                        .iter()
+                        .filter_map(|(k, x)| v.get(k).map(|y| x * y))
+                        .sum();
+                    let cos = if norm(&query) == 0.0 || norm(&v) == 0.0 {
+                        0.0
+                    } else {
+                        dot / (norm(&query) * norm(&v))
+                    };
+                    let words = query
+                        .keys()
+                        .filter(|k| !k.starts_with('#') && v.contains_key(*k))
+                        .count();
+                    let bigrams = query
+                        .keys()
+                        .filter(|k| k.starts_with('#') && v.contains_key(*k))
+                        .count();
+                    if words + bigrams / 2 >= 2 {
+                        cos
+                    } else {
+                        cos * 0.5
+                    }
+                })
+                .collect()
+        };
+        for (text, language) in [
+            (
+                "Tell me about a customer whose real need was different from what they asked for.",
+                Language::En,
+            ),
+            (
+                "How do you handle a tough negotiation on price?",
+                Language::En,
+            ),
+            ("Nice weather today.", Language::En),
+            ("请讲一次你发现客户没有说出口的需求的经历。", Language::Zh),
+            ("你怎么面对连续被拒绝的压力？", Language::Zh),
+        ] {
+            let indexed = model.scores(text, language);
+            let scanned = scan(text, language);
+            assert_eq!(indexed.len(), job.questions.len());
+            for (a, b) in indexed.iter().zip(&scanned) {
+                assert!((a - b).abs() < 1e-12, "{text}: {indexed:?} vs {scanned:?}");
+            }
+            assert!(indexed.iter().any(|s| *s > 0.0) || text.starts_with("Nice"));
+        }
+    }
 }
