@@ -3,7 +3,18 @@ import { describe, expect, it } from "vitest";
 import type { Report } from "./bindings/Report";
 import type { TimelineEntry } from "./bindings/TimelineEntry";
 import fixture from "./fixtures/live-sales-en.json";
-import { defaultReportPath, formatScore, quoteTarget, ratingChart, scoreView, timelineKey } from "./reportLogic";
+import {
+  defaultReportPath,
+  formatScore,
+  quoteTarget,
+  ratingChart,
+  ratingChoices,
+  revisionLines,
+  scoreChange,
+  scoreView,
+  timelineKey,
+  withFormat,
+} from "./reportLogic";
 
 // The report of the real stream in live.test.ts (written by the core's tests).
 const report = fixture.report as unknown as Report;
@@ -104,5 +115,67 @@ describe("defaultReportPath", () => {
     ["/d", "///", "not a date", "json", "/d/report-candidate-report.json"],
   ] as const)("%s + %s -> %s", (dir, name, at, format, expected) => {
     expect(defaultReportPath(dir, name, at, format)).toBe(expected);
+  });
+});
+
+describe("export formats", () => {
+  it.each([
+    ["/d/report-a-2026-11-22.html", "pdf", "/d/report-a-2026-11-22.pdf"],
+    ["/d/report.JSON", "html", "/d/report.html"],
+    ["/d/report.htm", "pdf", "/d/report.pdf"],
+    ["/d/report.pdf", "json", "/d/report.json"],
+    [" /d/report ", "pdf", "/d/report.pdf"],
+  ] as const)("%s as %s -> %s", (path, format, expected) => {
+    expect(withFormat(path, format)).toBe(expected);
+  });
+
+  it("the default path of a PDF ends in .pdf", () => {
+    expect(defaultReportPath("/d", "王小明", "2026-01-05T08:00:00Z", "pdf")).toBe("/d/report-王小明-2026-01-05.pdf");
+  });
+});
+
+describe("re-rating", () => {
+  it("offers 1-5, marking the suggestion and the confirmed rating of a real report", () => {
+    for (const c of report.competencies) {
+      const choices = ratingChoices(c);
+      expect(choices.map((x) => x.value)).toEqual([1, 2, 3, 4, 5]);
+      expect(choices.filter((x) => x.suggested).map((x) => x.value)).toEqual([c.suggested.rating]);
+      expect(choices.filter((x) => x.current).map((x) => x.value)).toEqual(c.confirmed ? [c.confirmed.rating] : []);
+    }
+    const unconfirmed = ratingChoices({ suggested: report.competencies[0]!.suggested, confirmed: undefined });
+    expect(unconfirmed.some((x) => x.current)).toBe(false);
+  });
+
+  it("lists changes newest first with names in the UI language", () => {
+    const first = report.competencies[0]!;
+    const second = report.competencies[1]!;
+    const revised = {
+      competencies: report.competencies,
+      revisions: [
+        { competency: first.id, from: null, to: 4, by: "Megan", at: "2026-11-22T10:00:00Z" },
+        { competency: second.id, from: 3, to: 2, by: "Chen", at: "2026-11-22T11:00:00Z" },
+        { competency: "gone", from: 1, to: 5, by: "Chen", at: "2026-11-22T12:00:00Z" },
+      ],
+    };
+    const lines = revisionLines(revised, "zh");
+    expect(lines.map((l) => [l.name, l.from, l.to, l.by])).toEqual([
+      ["gone", "1", 5, "Chen"],
+      [second.name.zh, "3", 2, "Chen"],
+      [first.name.zh, "—", 4, "Megan"],
+    ]);
+    expect(revisionLines({ competencies: report.competencies, revisions: [] }, "en")).toEqual([]);
+  });
+
+  it("says how the confirmed score moved", () => {
+    const before = report.overall;
+    const confirmed = before.confirmed!;
+    const after = { ...before, confirmed: { ...confirmed, score: confirmed.score - 12.55 } };
+    const change = scoreChange(before, after);
+    expect(change.from).toBe(formatScore(confirmed.score));
+    expect(change.to).toBe(formatScore(confirmed.score - 12.55));
+    expect(change.changed).toBe(true);
+    expect(scoreChange(before, before).changed).toBe(false);
+    const none = scoreChange({ ...before, confirmed: undefined }, before);
+    expect(none.from).toBe("—");
   });
 });

@@ -1,7 +1,11 @@
 // Pure logic of the report screen, unit-tested in reportLogic.test.ts: the bar chart's layout,
-// where a quote jumps to in the timeline, the score to show and the default export path.
+// where a quote jumps to in the timeline, the score to show, the default export path, the rating
+// choices and the list of ratings changed after the interview. Scores are never computed here:
+// the core recomputes them when a rating changes.
+import type { CompetencyReport } from "./bindings/CompetencyReport";
 import type { Overall } from "./bindings/Overall";
 import type { Recommendation } from "./bindings/Recommendation";
+import type { Report } from "./bindings/Report";
 import type { ReportFormat } from "./bindings/ReportFormat";
 import type { TimelineEntry } from "./bindings/TimelineEntry";
 
@@ -119,7 +123,7 @@ export function formatScore(score: number): string {
   return String(Math.round(score * 10) / 10);
 }
 
-/** `<data folder>/report-<candidate>-<yyyy-mm-dd>.<json|html>`, with the candidate's name made file-safe. */
+/** `<data folder>/report-<candidate>-<yyyy-mm-dd>.<json|html|pdf>`, with the candidate's name made file-safe. */
 export function defaultReportPath(dataDir: string, candidate: string, generatedAt: string, format: ReportFormat): string {
   const slug =
     candidate
@@ -131,4 +135,50 @@ export function defaultReportPath(dataDir: string, candidate: string, generatedA
   const separator = dataDir.includes("\\") && !dataDir.includes("/") ? "\\" : "/";
   const folder = dataDir.endsWith(separator) ? dataDir.slice(0, -1) : dataDir;
   return `${folder}${separator}report-${slug}-${date}.${format}`;
+}
+
+/** The path with its extension set to the format's (`.json`, `.html`, `.htm` or `.pdf` replaced, else added). */
+export function withFormat(path: string, format: ReportFormat): string {
+  const trimmed = path.trim();
+  if (/\.(json|html?|pdf)$/i.test(trimmed)) return trimmed.replace(/\.(json|html?|pdf)$/i, `.${format}`);
+  return `${trimmed}.${format}`;
+}
+
+export type RatingChoice = { value: number; suggested: boolean; current: boolean };
+
+/** The ratings 1-5 the interviewer can give a competency, marking the suggestion and the confirmed one. */
+export function ratingChoices(c: Pick<CompetencyReport, "suggested" | "confirmed">): RatingChoice[] {
+  return [1, 2, 3, 4, 5].map((value) => ({
+    value,
+    suggested: c.suggested.rating === value,
+    current: c.confirmed !== undefined && c.confirmed.rating === value,
+  }));
+}
+
+export type RevisionLine = { competency: string; name: string; from: string; to: number; by: string; at: string };
+
+/** The ratings changed after the interview, newest first, with the competency's name in `language`. */
+export function revisionLines(report: Pick<Report, "revisions" | "competencies">, language: "en" | "zh"): RevisionLine[] {
+  return [...report.revisions].reverse().map((r) => {
+    const competency = report.competencies.find((c) => c.id === r.competency);
+    return {
+      competency: r.competency,
+      name: competency ? competency.name[language] : r.competency,
+      from: r.from === null ? "—" : String(r.from),
+      to: r.to,
+      by: r.by,
+      at: r.at,
+    };
+  });
+}
+
+/** The confirmed score before and after a change, formatted ("—" while there is none). */
+export function scoreChange(before: Overall, after: Overall): { from: string; to: string; changed: boolean } {
+  const from = before.confirmed ? before.confirmed.score : null;
+  const to = after.confirmed ? after.confirmed.score : null;
+  return {
+    from: from === null ? "—" : formatScore(from),
+    to: to === null ? "—" : formatScore(to),
+    changed: from !== to,
+  };
 }

@@ -157,6 +157,7 @@ pub fn build_report(input: &ReportInput<'_>) -> Report {
         delivery: delivery(&state),
         candidate_feedback,
         input_issues: issues,
+        revisions: Vec::new(),
     }
 }
 
@@ -166,7 +167,7 @@ pub fn mmss(ms: u64) -> String {
     format!("{:02}:{:02}", seconds / 60, seconds % 60)
 }
 
-fn anchor(c: &copilot_domain::Competency, rating: u8) -> Bilingual {
+pub(crate) fn anchor(c: &copilot_domain::Competency, rating: u8) -> Bilingual {
     c.anchors
         .iter()
         .find(|a| a.level == rating)
@@ -257,6 +258,7 @@ fn competency_report(
             at: mmss(r.at_ms),
             comment: r.comment.clone(),
             changed_suggestion: r.rating != rating,
+            revised_at: None,
         }),
         evidence,
         star: StarSummary { found, missing },
@@ -272,7 +274,7 @@ fn score(s: copilot_engine::OverallScore) -> Score {
     }
 }
 
-fn overall(
+pub(crate) fn overall(
     job: &JobDefinition,
     competencies: &[CompetencyReport],
     thresholds: &RecommendationThresholds,
@@ -467,7 +469,7 @@ fn timeline(
     entries.into_iter().map(|(_, _, _, e)| e).collect()
 }
 
-fn strengths(competencies: &[CompetencyReport]) -> Vec<Strength> {
+pub(crate) fn strengths(competencies: &[CompetencyReport]) -> Vec<Strength> {
     competencies
         .iter()
         .filter(|c| c.status == Coverage::Evidenced)
@@ -558,7 +560,7 @@ fn areas_to_probe(competencies: &[CompetencyReport]) -> Vec<ProbeArea> {
     areas
 }
 
-fn candidate_feedback(
+pub(crate) fn candidate_feedback(
     language: Language,
     strengths: &[Strength],
     areas: &[ProbeArea],

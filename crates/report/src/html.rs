@@ -24,85 +24,85 @@ pub fn escape(text: &str) -> String {
 }
 
 /// The page's fixed labels in one language.
-struct Labels {
-    title: &'static str,
-    candidate: &'static str,
-    job: &'static str,
-    model_version: &'static str,
-    interviewers: &'static str,
-    started: &'static str,
-    duration: &'static str,
-    generated: &'static str,
-    overall: &'static str,
-    status: &'static str,
-    complete: &'static str,
-    partial: &'static str,
-    pending: &'static str,
-    confirmed_score: &'static str,
-    provisional_score: &'static str,
-    provisional_note: &'static str,
-    recommendation: &'static str,
-    advance: &'static str,
-    hold: &'static str,
-    decline: &'static str,
-    unconfirmed: &'static str,
-    rated_weight: &'static str,
-    chart: &'static str,
-    suggested: &'static str,
-    confirmed: &'static str,
-    competencies: &'static str,
-    weight: &'static str,
-    evidenced: &'static str,
-    asked_not_evidenced: &'static str,
-    uncovered: &'static str,
-    rests_on: &'static str,
-    by: &'static str,
-    changed: &'static str,
-    kept: &'static str,
-    star_found: &'static str,
-    star_missing: &'static str,
-    evidence: &'static str,
-    time: &'static str,
-    strength: &'static str,
-    quote: &'static str,
-    no_evidence: &'static str,
-    key_facts: &'static str,
-    fact_type: &'static str,
-    value: &'static str,
-    strengths: &'static str,
-    probe: &'static str,
-    none: &'static str,
-    timeline: &'static str,
-    question: &'static str,
-    answer: &'static str,
-    prompt: &'static str,
-    note: &'static str,
-    dismissed: &'static str,
-    bank: &'static str,
-    delivery: &'static str,
-    talk_time: &'static str,
-    interviewer: &'static str,
-    candidate_side: &'static str,
-    turn: &'static str,
-    rate: &'static str,
-    pauses: &'static str,
-    longest_pause: &'static str,
-    consent: &'static str,
-    no_consent: &'static str,
-    purpose: &'static str,
-    granted: &'static str,
-    yes: &'static str,
-    no: &'static str,
-    withdrawn: &'static str,
-    notice: &'static str,
-    method: &'static str,
-    feedback: &'static str,
-    feedback_note: &'static str,
-    development: &'static str,
-    issues: &'static str,
+pub(crate) struct Labels {
+    pub(crate) title: &'static str,
+    pub(crate) candidate: &'static str,
+    pub(crate) job: &'static str,
+    pub(crate) model_version: &'static str,
+    pub(crate) interviewers: &'static str,
+    pub(crate) started: &'static str,
+    pub(crate) duration: &'static str,
+    pub(crate) generated: &'static str,
+    pub(crate) overall: &'static str,
+    pub(crate) status: &'static str,
+    pub(crate) complete: &'static str,
+    pub(crate) partial: &'static str,
+    pub(crate) pending: &'static str,
+    pub(crate) confirmed_score: &'static str,
+    pub(crate) provisional_score: &'static str,
+    pub(crate) provisional_note: &'static str,
+    pub(crate) recommendation: &'static str,
+    pub(crate) advance: &'static str,
+    pub(crate) hold: &'static str,
+    pub(crate) decline: &'static str,
+    pub(crate) unconfirmed: &'static str,
+    pub(crate) rated_weight: &'static str,
+    pub(crate) chart: &'static str,
+    pub(crate) suggested: &'static str,
+    pub(crate) confirmed: &'static str,
+    pub(crate) competencies: &'static str,
+    pub(crate) weight: &'static str,
+    pub(crate) evidenced: &'static str,
+    pub(crate) asked_not_evidenced: &'static str,
+    pub(crate) uncovered: &'static str,
+    pub(crate) rests_on: &'static str,
+    pub(crate) by: &'static str,
+    pub(crate) changed: &'static str,
+    pub(crate) kept: &'static str,
+    pub(crate) star_found: &'static str,
+    pub(crate) star_missing: &'static str,
+    pub(crate) evidence: &'static str,
+    pub(crate) time: &'static str,
+    pub(crate) strength: &'static str,
+    pub(crate) quote: &'static str,
+    pub(crate) no_evidence: &'static str,
+    pub(crate) key_facts: &'static str,
+    pub(crate) fact_type: &'static str,
+    pub(crate) value: &'static str,
+    pub(crate) strengths: &'static str,
+    pub(crate) probe: &'static str,
+    pub(crate) none: &'static str,
+    pub(crate) timeline: &'static str,
+    pub(crate) question: &'static str,
+    pub(crate) answer: &'static str,
+    pub(crate) prompt: &'static str,
+    pub(crate) note: &'static str,
+    pub(crate) dismissed: &'static str,
+    pub(crate) bank: &'static str,
+    pub(crate) delivery: &'static str,
+    pub(crate) talk_time: &'static str,
+    pub(crate) interviewer: &'static str,
+    pub(crate) candidate_side: &'static str,
+    pub(crate) turn: &'static str,
+    pub(crate) rate: &'static str,
+    pub(crate) pauses: &'static str,
+    pub(crate) longest_pause: &'static str,
+    pub(crate) consent: &'static str,
+    pub(crate) no_consent: &'static str,
+    pub(crate) purpose: &'static str,
+    pub(crate) granted: &'static str,
+    pub(crate) yes: &'static str,
+    pub(crate) no: &'static str,
+    pub(crate) withdrawn: &'static str,
+    pub(crate) notice: &'static str,
+    pub(crate) method: &'static str,
+    pub(crate) feedback: &'static str,
+    pub(crate) feedback_note: &'static str,
+    pub(crate) development: &'static str,
+    pub(crate) issues: &'static str,
 }
 
-const EN: Labels = Labels {
+pub(crate) const EN: Labels = Labels {
     title: "Interview report",
     candidate: "Candidate",
     job: "Job",
@@ -180,7 +180,7 @@ const EN: Labels = Labels {
     issues: "Inputs not used",
 };
 
-const ZH: Labels = Labels {
+pub(crate) const ZH: Labels = Labels {
     title: "面试报告",
     candidate: "候选人",
     job: "职位",
@@ -275,14 +275,14 @@ th{background:#f3f5f7}.meta td:first-child{width:10rem;font-weight:600}\
 .badge{border:1px solid #8c959f}}\
 @page{margin:1.5cm}";
 
-fn labels(language: Language) -> &'static Labels {
+pub(crate) fn labels(language: Language) -> &'static Labels {
     match language {
         Language::En => &EN,
         Language::Zh => &ZH,
     }
 }
 
-fn status_label(l: &Labels, status: Coverage) -> &'static str {
+pub(crate) fn status_label(l: &Labels, status: Coverage) -> &'static str {
     match status {
         Coverage::Evidenced => l.evidenced,
         Coverage::AskedNotEvidenced => l.asked_not_evidenced,
@@ -290,7 +290,7 @@ fn status_label(l: &Labels, status: Coverage) -> &'static str {
     }
 }
 
-fn recommendation_label(l: &Labels, r: Recommendation) -> &'static str {
+pub(crate) fn recommendation_label(l: &Labels, r: Recommendation) -> &'static str {
     match r {
         Recommendation::Advance => l.advance,
         Recommendation::Hold => l.hold,
@@ -298,7 +298,7 @@ fn recommendation_label(l: &Labels, r: Recommendation) -> &'static str {
     }
 }
 
-fn stars(parts: &[Star]) -> String {
+pub(crate) fn stars(parts: &[Star]) -> String {
     if parts.is_empty() {
         return "-".to_string();
     }
@@ -563,6 +563,10 @@ pub fn report_html(report: &Report) -> String {
             e(&c.suggested.evidence_ids.join(", "))
         );
         if let Some(r) = &c.confirmed {
+            let when = match &r.revised_at {
+                Some(at) => format!("{}, {at}", crate::pdf::extra(lang).revised),
+                None => r.at.clone(),
+            };
             let _ = writeln!(
                 h,
                 "<p><strong>{} {}/5</strong>: {} <span class=\"muted\">({} {}, {}; {})</span>{}</p>",
@@ -571,7 +575,7 @@ pub fn report_html(report: &Report) -> String {
                 e(r.anchor.get(lang)),
                 e(l.by),
                 e(&r.by),
-                e(&r.at),
+                e(&when),
                 e(if r.changed_suggestion {
                     l.changed
                 } else {
@@ -815,6 +819,32 @@ pub fn report_html(report: &Report) -> String {
         h.push_str("</ul>\n");
     }
     let _ = writeln!(h, "<p>{}</p>\n</section>", e(&f.closing));
+
+    if !report.revisions.is_empty() {
+        let x = crate::pdf::extra(lang);
+        let _ = writeln!(h, "<h2>{}</h2>\n<ul>", e(x.revisions));
+        for r in &report.revisions {
+            let name = report
+                .competencies
+                .iter()
+                .find(|c| c.id == r.competency)
+                .map_or(r.competency.as_str(), |c| c.name.get(lang));
+            let from = r.from.map_or_else(|| "–".to_string(), |f| f.to_string());
+            let _ = writeln!(
+                h,
+                "<li><strong>{}</strong>: {} {} {} {} &middot; {} {} &middot; {}</li>",
+                e(name),
+                e(x.from),
+                e(&from),
+                e(x.to),
+                r.to,
+                e(l.by),
+                e(&r.by),
+                e(&r.at)
+            );
+        }
+        h.push_str("</ul>\n");
+    }
 
     if !report.input_issues.is_empty() {
         let _ = writeln!(h, "<h2>{}</h2>\n<ul>", e(l.issues));

@@ -16,12 +16,20 @@
 //!
 //! Exports: [`report_json`] (pretty JSON, schema published at `schemas/report.schema.json`, see
 //! [`report_schema_json`]), [`report_html`] (one self-contained printable page) and
-//! [`report_text`] (a compact text rendering for the CLI and snapshots). There is no PDF export:
-//! print the HTML page.
+//! [`report_text`] (a compact text rendering for the CLI and snapshots) and [`report_pdf`] (A4
+//! pages with a subset of the caller's font embedded: a CJK font for Chinese text; finding one
+//! on the machine is the caller's I/O).
+//!
+//! After the interview the interviewer may still confirm or change ratings: [`rerate`] applies
+//! one change to a stored report (the suggestion stays, the change is listed in
+//! [`Report::revisions`] with who and when) and recomputes the overall score, recommendation,
+//! strengths and candidate feedback with the same code and the report's own thresholds.
 
 mod assemble;
 mod html;
 mod model;
+mod pdf;
+mod rerate;
 mod text;
 
 pub use assemble::{
@@ -29,6 +37,8 @@ pub use assemble::{
 };
 pub use html::report_html;
 pub use model::*;
+pub use pdf::{PdfError, PdfFont, is_wide, missing_glyphs, report_cjk_chars, report_pdf};
+pub use rerate::{RatingChange, RerateError, rerate};
 pub use text::report_text;
 
 /// The report as pretty-printed JSON (stable: the same report always gives the same bytes).

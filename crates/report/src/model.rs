@@ -57,6 +57,29 @@ pub struct Report {
     pub candidate_feedback: CandidateFeedback,
     /// Inputs the report could not use (ignored, listed here so nothing is lost silently).
     pub input_issues: Vec<String>,
+    /// Ratings confirmed or changed after the report was stored, oldest first (empty for a
+    /// report as first written).
+    #[serde(default)]
+    pub revisions: Vec<RatingRevision>,
+}
+
+impl Report {
+    /// 1 for the report as first written, then one more per rating revision.
+    pub fn revision(&self) -> u32 {
+        self.revisions.len() as u32 + 1
+    }
+}
+
+/// A rating confirmed or changed after the interview, on the stored report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, JsonSchema)]
+pub struct RatingRevision {
+    pub competency: String,
+    /// The confirmed rating before (none when it had not been confirmed).
+    pub from: Option<u8>,
+    pub to: u8,
+    pub by: String,
+    /// RFC 3339, from the caller's clock.
+    pub at: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, JsonSchema)]
@@ -277,6 +300,11 @@ pub struct ConfirmedEntry {
     pub comment: Option<String>,
     /// The interviewer chose another rating than the suggestion.
     pub changed_suggestion: bool,
+    /// RFC 3339: when it was confirmed or changed after the interview (absent when confirmed
+    /// during it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub revised_at: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, JsonSchema)]

@@ -112,6 +112,15 @@ pub enum StoreError {
     ReportNotFound { report_id: String },
 
     #[error(
+        "report \"{report_id}\" was changed meanwhile (revision {found}, expected {expected}): reload it and rate again; nothing was written"
+    )]
+    ReportChangedMeanwhile {
+        report_id: String,
+        expected: u32,
+        found: u32,
+    },
+
+    #[error(
         "there is no HR connector \"{connector_id}\": check the id (`copilot connector list` shows them)"
     )]
     ConnectorNotFound { connector_id: String },
@@ -236,6 +245,7 @@ impl StoreError {
             | StoreError::InterviewExists { .. }
             | StoreError::InvalidConsent { .. }
             | StoreError::ConnectorExists { .. }
+            | StoreError::ReportChangedMeanwhile { .. }
             | StoreError::PlanDoesNotMatch { .. }
             | StoreError::InvalidStatusChange { .. } => Kind::InvalidInput,
             StoreError::DiskFull { .. } => Kind::DiskFull,

@@ -21,6 +21,7 @@ mod error;
 mod open;
 mod outbox;
 mod recovery;
+mod revisions;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -47,6 +48,7 @@ pub use outbox::{
     AssignedInterview, ConnectorRecord, OutboxCounts, OutboxRow, OutboxState, payload_sha256,
 };
 pub use recovery::{RecoveryKey, RecoveryKeyError};
+pub use revisions::{ReportRevision, revision_key};
 
 /// The encrypted database. Cheap to clone: clones share one connection pool.
 #[derive(Clone)]
@@ -694,7 +696,8 @@ impl Store {
 
     // ---- settings and meta ----
 
-    /// Stores a finished report (its JSON) for an interview; reports are never changed afterwards.
+    /// Stores a finished report (its JSON) for an interview. Afterwards only a rating revision
+    /// changes it ([`Store::revise_report`]).
     ///
     /// In the same transaction: one outbox row per configured HR connector (the report's
     /// bytes, to be delivered until acknowledged) and the interview marked completed, so a
@@ -705,6 +708,31 @@ impl Store {
         interview_id: &str,
         created_at: DateTime<Utc>,
         report_json: &str,
+    ) -> Result<(), StoreError> {
+        self.store_report(report_id, interview_id, created_at, report_json, true)
+            .await
+    }
+
+    /// Stores a finished report like [`Store::save_report`] but queues it for no HR system: it
+    /// stays on this machine (the candidate did not consent to the transfer).
+    pub async fn save_report_held(
+        &self,
+        report_id: &str,
+        interview_id: &str,
+        created_at: DateTime<Utc>,
+        report_json: &str,
+    ) -> Result<(), StoreError> {
+        self.store_report(report_id, interview_id, created_at, report_json, false)
+            .await
+    }
+
+    async fn store_report(
+        &self,
+        report_id: &str,
+        interview_id: &str,
+        created_at: DateTime<Utc>,
+        report_json: &str,
+        queue: bool,
     ) -> Result<(), StoreError> {
         let action = "saving a report";
         let mut tx = self.begin_write(action).await?;
@@ -719,14 +747,16 @@ impl Store {
             .await
             .map_err(self.failed(action))?;
         let now = timestamp(created_at);
-        self.enqueue_report(
-            &mut tx,
-            report_id,
-            interview_id,
-            report_json.as_bytes(),
-            &now,
-        )
-        .await?;
+        if queue {
+            self.enqueue_report(
+                &mut tx,
+                report_id,
+                interview_id,
+                report_json.as_bytes(),
+                &now,
+            )
+            .await?;
+        }
         sqlx::query(
             "UPDATE interviews SET status = 'completed', ended_at = coalesce(ended_at, ?1),
                  updated_at = ?1

@@ -55,11 +55,16 @@ impl OutboxState {
     }
 }
 
-/// One report on its way to one connector.
+/// One report (revision) on its way to one connector.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutboxRow {
-    /// Also the idempotency key and the external id the HR system sees.
+    /// The idempotency key and the external id the HR system sees: the report id, or
+    /// `<report id>.r<revision>` for a revision whose earlier bytes the HR system may hold.
+    /// Rows are identified by (key, connector).
+    pub idempotency_key: String,
     pub report_id: String,
+    /// The report revision the payload holds (1 as first written).
+    pub revision: u32,
     pub connector_id: String,
     /// The report snapshot, sent byte for byte on every attempt.
     pub payload: Vec<u8>,
@@ -137,7 +142,8 @@ pub fn payload_sha256(payload: &[u8]) -> String {
 /// The outbox columns [`Store::outbox_from_row`] reads.
 macro_rules! outbox_columns {
     () => {
-        "report_id, connector_id, payload, payload_sha256, target, state, attempts, \
+        "idempotency_key, report_id, revision, connector_id, payload, payload_sha256, target, \
+         state, attempts, \
          next_attempt_at, not_before, lease_until, last_attempt_at, last_status, last_error, \
          external_ref, delivered_at, created_at"
     };
@@ -156,9 +162,9 @@ impl Store {
     ) -> Result<u64, StoreError> {
         let action = "queueing a report for the HR systems";
         let result = sqlx::query(
-            "INSERT INTO outbox (report_id, connector_id, payload, payload_sha256, target, state,
-                 attempts, next_attempt_at, created_at, updated_at)
-             SELECT ?1, c.id, ?2, ?3,
+            "INSERT INTO outbox (idempotency_key, report_id, connector_id, payload, payload_sha256,
+                 target, state, attempts, next_attempt_at, created_at, updated_at)
+             SELECT ?1, ?1, c.id, ?2, ?3,
                     (SELECT a.target FROM assigned_interviews a
                       WHERE a.connector_id = c.id AND a.interview_id = ?4),
                     'pending', 0, ?5, ?5, ?5
@@ -188,6 +194,21 @@ impl Store {
         config_json: &str,
         now: DateTime<Utc>,
     ) -> Result<u64, StoreError> {
+        self.add_connector_holding(id, kind, name, config_json, now, &[])
+            .await
+    }
+
+    /// [`Store::add_connector`], leaving the reports in `held` unqueued (no consent to transfer
+    /// them to an HR system).
+    pub async fn add_connector_holding(
+        &self,
+        id: &str,
+        kind: &str,
+        name: &str,
+        config_json: &str,
+        now: DateTime<Utc>,
+        held: &[String],
+    ) -> Result<u64, StoreError> {
         let action = "adding a connector";
         let now = timestamp(now);
         let mut tx = self.begin_write(action).await?;
@@ -215,24 +236,30 @@ impl Store {
         .map_err(self.failed(action))?;
         // Reports finished while no connector existed; the hash is computed here (SQLite has
         // no SHA-256).
-        let unsent: Vec<(String, String)> = sqlx::query_as(
-            "SELECT r.id, r.report_json FROM reports r
+        let unsent: Vec<(String, String, i64)> = sqlx::query_as(
+            "SELECT r.id, r.report_json, r.revision FROM reports r
              WHERE NOT EXISTS (SELECT 1 FROM outbox o WHERE o.report_id = r.id)",
         )
         .fetch_all(&mut *tx)
         .await
         .map_err(self.failed(action))?;
-        for (report_id, json) in &unsent {
+        let unsent: Vec<(String, String, i64)> = unsent
+            .into_iter()
+            .filter(|(report_id, _, _)| !held.contains(report_id))
+            .collect();
+        for (report_id, json, revision) in &unsent {
+            // Never sent anywhere: the report id is still unused as a key, whatever the revision.
             sqlx::query(
-                "INSERT INTO outbox (report_id, connector_id, payload, payload_sha256, state,
-                     attempts, next_attempt_at, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, 'pending', 0, ?5, ?5, ?5)",
+                "INSERT INTO outbox (idempotency_key, report_id, revision, connector_id, payload,
+                     payload_sha256, state, attempts, next_attempt_at, created_at, updated_at)
+                 VALUES (?1, ?1, ?6, ?2, ?3, ?4, 'pending', 0, ?5, ?5, ?5)",
             )
             .bind(report_id)
             .bind(id)
             .bind(json.as_bytes())
             .bind(payload_sha256(json.as_bytes()))
             .bind(&now)
+            .bind(revision)
             .execute(&mut *tx)
             .await
             .map_err(self.failed(action))?;
@@ -420,9 +447,11 @@ impl Store {
     }
 
     /// The HR system acknowledged the report. Final; applies even if the lease ran out meanwhile.
+    /// Rows are found by their idempotency key ([`OutboxRow::idempotency_key`]); an attempt whose
+    /// row was given a new key meanwhile (the report was revised) records nothing.
     pub async fn record_delivered(
         &self,
-        report_id: &str,
+        key: &str,
         connector_id: &str,
         status: u16,
         external_ref: Option<&str>,
@@ -433,12 +462,12 @@ impl Store {
             "UPDATE outbox SET state = 'delivered', last_status = ?1, last_error = NULL,
                  external_ref = coalesce(?2, external_ref), delivered_at = ?3, lease_until = NULL,
                  updated_at = ?3
-             WHERE report_id = ?4 AND connector_id = ?5 AND state != 'delivered'",
+             WHERE idempotency_key = ?4 AND connector_id = ?5 AND state != 'delivered'",
         )
         .bind(i64::from(status))
         .bind(external_ref)
         .bind(&now)
-        .bind(report_id)
+        .bind(key)
         .bind(connector_id)
         .execute(&self.pool)
         .await
@@ -451,7 +480,7 @@ impl Store {
     #[allow(clippy::too_many_arguments)]
     pub async fn record_retry(
         &self,
-        report_id: &str,
+        key: &str,
         connector_id: &str,
         status: Option<u16>,
         error: &str,
@@ -462,14 +491,14 @@ impl Store {
         sqlx::query(
             "UPDATE outbox SET state = 'pending', last_status = ?1, last_error = ?2,
                  next_attempt_at = ?3, not_before = ?4, lease_until = NULL, updated_at = ?5
-             WHERE report_id = ?6 AND connector_id = ?7 AND state = 'sending'",
+             WHERE idempotency_key = ?6 AND connector_id = ?7 AND state = 'sending'",
         )
         .bind(status.map(i64::from))
         .bind(error)
         .bind(timestamp(next_attempt_at))
         .bind(not_before.map(timestamp))
         .bind(timestamp(now))
-        .bind(report_id)
+        .bind(key)
         .bind(connector_id)
         .execute(&self.pool)
         .await
@@ -480,7 +509,7 @@ impl Store {
     /// The HR system refused the report for good: a dead letter with the server's reason.
     pub async fn record_dead(
         &self,
-        report_id: &str,
+        key: &str,
         connector_id: &str,
         status: Option<u16>,
         error: &str,
@@ -489,12 +518,12 @@ impl Store {
         sqlx::query(
             "UPDATE outbox SET state = 'dead', last_status = ?1, last_error = ?2,
                  lease_until = NULL, updated_at = ?3
-             WHERE report_id = ?4 AND connector_id = ?5 AND state = 'sending'",
+             WHERE idempotency_key = ?4 AND connector_id = ?5 AND state = 'sending'",
         )
         .bind(status.map(i64::from))
         .bind(error)
         .bind(timestamp(now))
-        .bind(report_id)
+        .bind(key)
         .bind(connector_id)
         .execute(&self.pool)
         .await
@@ -506,7 +535,7 @@ impl Store {
     /// signs in again ([`Store::resume_connector`]).
     pub async fn record_paused(
         &self,
-        report_id: &str,
+        key: &str,
         connector_id: &str,
         status: Option<u16>,
         error: &str,
@@ -518,12 +547,12 @@ impl Store {
         sqlx::query(
             "UPDATE outbox SET state = 'paused', last_status = ?1, last_error = ?2,
                  lease_until = NULL, updated_at = ?3
-             WHERE report_id = ?4 AND connector_id = ?5 AND state = 'sending'",
+             WHERE idempotency_key = ?4 AND connector_id = ?5 AND state = 'sending'",
         )
         .bind(status.map(i64::from))
         .bind(error)
         .bind(&now)
-        .bind(report_id)
+        .bind(key)
         .bind(connector_id)
         .execute(&mut *tx)
         .await
@@ -576,7 +605,7 @@ impl Store {
         let rows = sqlx::query(concat!(
             "SELECT ",
             outbox_columns!(),
-            " FROM outbox ORDER BY created_at, report_id, connector_id"
+            " FROM outbox ORDER BY created_at, report_id, revision, connector_id"
         ))
         .fetch_all(&self.pool)
         .await
@@ -642,8 +671,12 @@ impl Store {
         let state: String = self.get(row, "state")?;
         let report_id: String = self.get(row, "report_id")?;
         let attempts: i64 = self.get(row, "attempts")?;
+        let revision: i64 = self.get(row, "revision")?;
         let last_status: Option<i64> = self.get(row, "last_status")?;
         Ok(OutboxRow {
+            idempotency_key: self.get(row, "idempotency_key")?,
+            revision: u32::try_from(revision)
+                .map_err(|_| self.damaged("outbox revision".into(), revision))?,
             state: OutboxState::parse(&state)
                 .ok_or_else(|| self.damaged(format!("state of outbox row {report_id}"), &state))?,
             attempts: u32::try_from(attempts)

@@ -237,7 +237,7 @@ impl Sender {
                 let now = self.clock.now();
                 self.store
                     .record_paused(
-                        &row.report_id,
+                        &row.idempotency_key,
                         &row.connector_id,
                         None,
                         &error.to_string(),
@@ -248,7 +248,7 @@ impl Sender {
             }
         };
         let outgoing = OutgoingReport {
-            report_id: &row.report_id,
+            report_id: &row.idempotency_key,
             payload: &row.payload,
             payload_sha256: &row.payload_sha256,
             target: row.target.as_deref(),
@@ -259,7 +259,7 @@ impl Sender {
                 Ok(Some(found)) => {
                     self.store
                         .record_delivered(
-                            &row.report_id,
+                            &row.idempotency_key,
                             &row.connector_id,
                             found.status,
                             found.external_ref.as_deref(),
@@ -276,7 +276,7 @@ impl Sender {
             Ok(ack) => {
                 self.store
                     .record_delivered(
-                        &row.report_id,
+                        &row.idempotency_key,
                         &row.connector_id,
                         ack.status,
                         ack.external_ref.as_deref(),
@@ -306,7 +306,8 @@ impl Sender {
             Some(connector) => connector.redact(&error.to_string()),
             None => error.to_string(),
         };
-        let (report, connector_id, status) = (&row.report_id, &row.connector_id, error.status());
+        let (report, connector_id, status) =
+            (&row.idempotency_key, &row.connector_id, error.status());
         Ok(match decision {
             Decision::Retry { at, not_before } => {
                 self.store

@@ -8,4 +8,9 @@ export type ConfirmedEntry = { rating: number, anchor: Bilingual, by: string, at
 /**
  * The interviewer chose another rating than the suggestion.
  */
-changed_suggestion: boolean, };
+changed_suggestion: boolean, 
+/**
+ * RFC 3339: when it was confirmed or changed after the interview (absent when confirmed
+ * during it).
+ */
+revised_at?: string, };

@@ -7,6 +7,7 @@ import type { FactEntry } from "./FactEntry";
 import type { Language } from "./Language";
 import type { Overall } from "./Overall";
 import type { ProbeArea } from "./ProbeArea";
+import type { RatingRevision } from "./RatingRevision";
 import type { ReportCandidate } from "./ReportCandidate";
 import type { ReportJob } from "./ReportJob";
 import type { ReportTimes } from "./ReportTimes";
@@ -40,4 +41,9 @@ candidate_feedback: CandidateFeedback,
 /**
  * Inputs the report could not use (ignored, listed here so nothing is lost silently).
  */
-input_issues: Array<string>, };
+input_issues: Array<string>, 
+/**
+ * Ratings confirmed or changed after the report was stored, oldest first (empty for a
+ * report as first written).
+ */
+revisions: Array<RatingRevision>, };

@@ -3,4 +3,4 @@
 /**
  * Report export formats.
  */
-export type ReportFormat = "json" | "html";
+export type ReportFormat = "json" | "html" | "pdf";

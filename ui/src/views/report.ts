@@ -10,8 +10,20 @@ import type { Context } from "../context";
 import { h, replace } from "../dom";
 import { getLanguage, pick, t } from "../i18n";
 import { formatPercent } from "../logic";
-import { defaultReportPath, formatScore, quoteTarget, ratingChart, scoreView, timelineKey } from "../reportLogic";
+import {
+  defaultReportPath,
+  formatScore,
+  quoteTarget,
+  ratingChart,
+  ratingChoices,
+  revisionLines,
+  scoreChange,
+  scoreView,
+  timelineKey,
+  withFormat,
+} from "../reportLogic";
 import { button, errorBox, field, formatDate, pageHeader } from "../ui";
+import { reportConsentCard } from "./reportConsent";
 
 const SVG = "http://www.w3.org/2000/svg";
 
@@ -96,6 +108,19 @@ export async function renderReport(screen: HTMLElement, context: Context, id: st
     target.scrollIntoView({ block: "center" });
   };
 
+  // A rating changed on the stored report: the core recomputes the score; the screen reloads.
+  const rateResult = h("div", { "aria-live": "polite" });
+  const rate = async (c: CompetencyReport, rating: number) => {
+    try {
+      const updated = await api.rateReport(report.report_id, c.id, rating);
+      const change = scoreChange(report.overall, updated.overall);
+      await renderReport(screen, context, id, t("report.rated", { name: pick(c.name, ui), rating, from: change.from, to: change.to }));
+    } catch (error) {
+      replace(rateResult, errorBox(error, "report-rate-error"));
+    }
+  };
+  const revisions = revisionLines(report, ui);
+
   replace(
     screen,
     button(t("report.back"), () => context.navigate({ view: "reports" }), { class: "link back", testid: "report-back" }),
@@ -135,7 +160,20 @@ export async function renderReport(screen: HTMLElement, context: Context, id: st
       "section",
       { class: "card", testid: "report-competencies" },
       h("h2", null, t("report.competencies")),
-      report.competencies.map((c) => competencyView(c, jump)),
+      rateResult,
+      report.competencies.map((c) => competencyView(c, jump, rate)),
+      revisions.length === 0
+        ? null
+        : h(
+            "div",
+            { class: "revisions" },
+            h("h3", null, t("report.revisions")),
+            h(
+              "ul",
+              { testid: "report-revisions" },
+              revisions.map((r) => h("li", { class: "small" }, t("report.revision", { name: r.name, from: r.from, to: r.to, by: r.by, at: formatDate(r.at) }))),
+            ),
+          ),
     ),
     h(
       "div",
@@ -181,6 +219,7 @@ export async function renderReport(screen: HTMLElement, context: Context, id: st
       ),
     ),
     timelineView(report.timeline),
+    reportConsentCard(report),
     exportCard(report, context),
   );
 }
@@ -228,7 +267,11 @@ function chart(report: Report): HTMLElement {
   );
 }
 
-function competencyView(c: CompetencyReport, jump: (turn: number, startMs: number) => void): HTMLElement {
+function competencyView(
+  c: CompetencyReport,
+  jump: (turn: number, startMs: number) => void,
+  rate: (c: CompetencyReport, rating: number) => Promise<void>,
+): HTMLElement {
   const ui = getLanguage();
   return h(
     "div",
@@ -252,6 +295,19 @@ function competencyView(c: CompetencyReport, jump: (turn: number, startMs: numbe
             c.confirmed.changed_suggestion ? h("span", { class: "badge accent" }, t("report.changed")) : null,
           )
         : h("span", { class: "muted", testid: `report-confirmed-${c.id}` }, t("report.notConfirmed")),
+    ),
+    h(
+      "div",
+      { class: "rate-choices", role: "group", "aria-label": t("report.rate"), testid: `report-rate-${c.id}` },
+      h("span", { class: "muted small" }, t("report.rate")),
+      ratingChoices(c).map((choice) =>
+        button(String(choice.value), () => void rate(c, choice.value), {
+          class: `rate-choice${choice.current ? " current" : ""}${choice.suggested ? " suggested" : ""}`,
+          testid: `report-rate-${c.id}-${choice.value}`,
+          "aria-pressed": choice.current ? "true" : "false",
+          title: choice.current ? t("report.rate.current") : choice.suggested ? t("report.suggested", { rating: choice.value }) : "",
+        }),
+      ),
     ),
     h("p", { class: "muted small" }, pick(c.suggested.rationale, ui)),
     c.star.missing.length > 0 && c.evidence.length > 0
@@ -335,12 +391,21 @@ function exportCard(report: Report, context: Context): HTMLElement {
       testid: "report-export-format",
       onchange: (e: Event) => {
         format = (e.target as HTMLSelectElement).value as ReportFormat;
-        pathInput.value = pathInput.value.replace(/\.(json|html)$/i, `.${format}`);
+        pathInput.value = withFormat(pathInput.value, format);
       },
     },
     h("option", { value: "html", selected: true }, t("format.html")),
     h("option", { value: "json" }, t("format.json")),
+    h("option", { value: "pdf" }, t("format.pdf")),
   );
+  const save = async (chosen: ReportFormat) => {
+    try {
+      const written = await api.exportReportToPath(report.report_id, chosen, pathInput.value.trim());
+      replace(result, h("p", { class: "notice notice-ok", testid: "report-export-done" }, t("report.export.done", { path: written })));
+    } catch (error) {
+      replace(result, errorBox(error, "report-export-error"));
+    }
+  };
   return h(
     "section",
     { class: "card", testid: "report-export" },
@@ -349,14 +414,15 @@ function exportCard(report: Report, context: Context): HTMLElement {
     h(
       "div",
       { class: "actions" },
-      button(t("report.export.save"), async () => {
-        try {
-          const written = await api.exportReportToPath(report.report_id, format, pathInput.value.trim());
-          replace(result, h("p", { class: "notice notice-ok", testid: "report-export-done" }, t("report.export.done", { path: written })));
-        } catch (error) {
-          replace(result, errorBox(error, "report-export-error"));
-        }
-      }, { class: "primary", testid: "report-export-save" }),
+      button(t("report.export.save"), () => void save(format), { class: "primary", testid: "report-export-save" }),
+      button(
+        t("report.export.pdf"),
+        () => {
+          pathInput.value = withFormat(pathInput.value, "pdf");
+          void save("pdf");
+        },
+        { testid: "report-export-pdf" },
+      ),
     ),
     result,
   );

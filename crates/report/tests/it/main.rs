@@ -2,6 +2,8 @@
 //! and HTML renderings, the report's invariants, the published JSON Schema.
 
 mod fixtures;
+mod pdf;
+mod rerate;
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -9,3 +9,4 @@ mod encryption;
 mod outbox;
 mod recovery;
 mod refusals;
+mod revisions;
