@@ -4,18 +4,23 @@
 //! candidate, or a shared microphone), into a bounded [`frame_queue`]. Real-time producers (the cpal
 //! callback, a paced file) only `try_send`: they never block and count what they had to drop. Sources:
 //! [`WavFileSource`] (hound; mono = shared, stereo = left interviewer / right candidate) and
-//! [`CpalInputSource`] (microphones; errors and device loss arrive as [`AudioEvent`]s, never a panic).
-//! [`Resampler`] converts any rate to the 16 kHz the speech models want. FLAC input is not supported.
+//! [`CpalInputSource`] (microphones; errors and device loss arrive as [`AudioEvent`]s, never a panic),
+//! and [`CombinedSource`] (the interviewer's microphone plus the candidate's device as one stream).
+//! [`Resampler`] converts any rate to the 16 kHz the speech models want. The file source reads WAV and
+//! FLAC (8- to 24-bit, pure-Rust `claxon`), told apart by the file's first bytes.
 
+mod combined;
 mod cpal_source;
+mod flac;
 mod queue;
 mod resample;
 mod wav;
 
+pub use combined::CombinedSource;
 pub use cpal_source::{CpalInputSource, InputDeviceInfo, list_input_devices};
 pub use queue::{FrameReceiver, FrameSender, Received, frame_queue};
 pub use resample::{Resampler, resample_all};
-pub use wav::{Pacing, WavFileSource};
+pub use wav::{AudioFileFormat, AudioFileSource, Pacing, WavFileSource};
 
 use serde::Serialize;
 use ts_rs::TS;
@@ -80,7 +85,7 @@ pub enum AudioEvent {
 #[derive(Debug, thiserror::Error)]
 pub enum AudioError {
     #[error(
-        "cannot open audio file {path}: {detail} (check the path; WAV files are supported, FLAC is not)"
+        "cannot open audio file {path}: {detail} (check the path; WAV and FLAC files are supported)"
     )]
     OpenFile { path: String, detail: String },
     #[error(
@@ -88,7 +93,7 @@ pub enum AudioError {
     )]
     UnsupportedChannels { path: String, channels: u16 },
     #[error(
-        "audio file {path} is damaged at sample {at}: {detail} (re-export it as 16-bit PCM WAV)"
+        "audio file {path} is damaged at sample {at}: {detail} (re-export or re-encode it as 16-bit PCM WAV or FLAC)"
     )]
     ReadFile {
         path: String,
@@ -120,7 +125,9 @@ pub struct SourceHandle {
 }
 
 impl SourceHandle {
-    pub(crate) fn new(
+    /// A handle over a source's thread: `stop` asks the thread to finish, then the handle joins it.
+    /// For sources outside this crate (e.g. simulated devices in tests).
+    pub fn new(
         stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
         thread: std::thread::JoinHandle<()>,
     ) -> SourceHandle {

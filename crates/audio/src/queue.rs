@@ -90,6 +90,12 @@ impl FrameSender {
     pub fn dropped(&self) -> u64 {
         self.dropped.load(Ordering::Relaxed)
     }
+
+    /// Count `count` events dropped upstream (by a source relaying into this queue), so the consumer
+    /// sees every drop.
+    pub fn note_dropped(&self, count: u64) {
+        self.dropped.fetch_add(count, Ordering::Relaxed);
+    }
 }
 
 impl FrameReceiver {

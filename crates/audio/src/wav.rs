@@ -1,11 +1,15 @@
-//! WAV file source (hound): mono files are the `shared` channel; stereo files are left = interviewer,
-//! right = candidate.
+//! Audio file source: WAV (hound) or FLAC (claxon, see `flac.rs`), told apart by their first bytes, not
+//! by the file name. Mono files are the `shared` channel; stereo files are left = interviewer, right =
+//! candidate. Any sample rate is resampled to 16 kHz.
 
+use std::fs::File;
+use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+use crate::flac::{FLAC_MAGIC, FlacDecoder};
 use crate::{
     AudioError, AudioEvent, AudioFrame, AudioSource, Channel, FrameSender, Resampler, SourceHandle,
     TARGET_SAMPLE_RATE,
@@ -21,26 +25,129 @@ pub enum Pacing {
     AsFastAsPossible,
 }
 
-/// A WAV file played as an audio source, resampled to 16 kHz.
+/// The container of an audio file, from its first bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AudioFileFormat {
+    Wav,
+    Flac,
+}
+
+impl AudioFileFormat {
+    /// FLAC when the file starts with `fLaC`, else WAV (whose reader names what is wrong with a file
+    /// that is neither).
+    pub fn detect(path: &Path) -> Result<AudioFileFormat, AudioError> {
+        let mut head = [0u8; 4];
+        let mut file = File::open(path).map_err(|e| AudioError::OpenFile {
+            path: path.display().to_string(),
+            detail: e.to_string(),
+        })?;
+        let mut filled = 0;
+        while filled < head.len() {
+            match file.read(&mut head[filled..]) {
+                Ok(0) => break,
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    return Err(AudioError::OpenFile {
+                        path: path.display().to_string(),
+                        detail: e.to_string(),
+                    });
+                }
+            }
+        }
+        Ok(if filled == 4 && &head == FLAC_MAGIC {
+            AudioFileFormat::Flac
+        } else {
+            AudioFileFormat::Wav
+        })
+    }
+}
+
+/// An open WAV or FLAC reader handing out interleaved `f32` samples.
+enum FileDecoder {
+    Wav(hound::WavReader<BufReader<File>>),
+    Flac(Box<FlacDecoder>),
+}
+
+impl FileDecoder {
+    fn open(path: &Path, format: AudioFileFormat) -> Result<FileDecoder, AudioError> {
+        Ok(match format {
+            AudioFileFormat::Wav => {
+                FileDecoder::Wav(hound::WavReader::open(path).map_err(|e| {
+                    AudioError::OpenFile {
+                        path: path.display().to_string(),
+                        detail: e.to_string(),
+                    }
+                })?)
+            }
+            AudioFileFormat::Flac => FileDecoder::Flac(Box::new(FlacDecoder::open(path)?)),
+        })
+    }
+
+    /// (channels, sample rate, frames per channel).
+    fn layout(&self) -> (u16, u32, u64) {
+        match self {
+            FileDecoder::Wav(r) => (
+                r.spec().channels,
+                r.spec().sample_rate,
+                u64::from(r.duration()),
+            ),
+            FileDecoder::Flac(f) => (f.channels(), f.sample_rate(), f.total_frames()),
+        }
+    }
+
+    /// Up to `max` interleaved samples; fewer only at the end of the file.
+    fn read(&mut self, path: &Path, max: usize) -> Result<Vec<f32>, AudioError> {
+        match self {
+            FileDecoder::Wav(r) => read_f32(r, path, max),
+            FileDecoder::Flac(f) => f.read(max),
+        }
+    }
+
+    /// After a short read: the error that ended the file early, if one did.
+    fn finish(&mut self) -> Result<(), AudioError> {
+        match self {
+            FileDecoder::Wav(_) => Ok(()),
+            FileDecoder::Flac(f) => f.finish(),
+        }
+    }
+
+    /// Every remaining sample; an error anywhere (even after samples that decoded) fails the whole read.
+    fn read_to_end(&mut self, path: &Path) -> Result<Vec<f32>, AudioError> {
+        let mut all = Vec::new();
+        loop {
+            let block = self.read(path, 1 << 16)?;
+            if block.is_empty() {
+                return Ok(all);
+            }
+            all.extend(block);
+        }
+    }
+}
+
+/// A WAV or FLAC file played as an audio source, resampled to 16 kHz.
 pub struct WavFileSource {
     path: PathBuf,
+    format: AudioFileFormat,
     pacing: Pacing,
     frame_ms: u32,
     channels: Vec<Channel>,
     sample_rate: u32,
-    total_frames: u32,
+    total_frames: u64,
 }
 
+/// The file source under a name that says it is not only WAV.
+pub type AudioFileSource = WavFileSource;
+
 impl WavFileSource {
-    /// Open and check the file (format and channel count) now, so errors show before anything starts.
+    /// Open and check the file (WAV or FLAC, told apart by its first bytes; format and channel count)
+    /// now, so errors show before anything starts.
     pub fn open(path: impl AsRef<Path>, pacing: Pacing) -> Result<WavFileSource, AudioError> {
         let path = path.as_ref().to_path_buf();
-        let reader = hound::WavReader::open(&path).map_err(|e| AudioError::OpenFile {
-            path: path.display().to_string(),
-            detail: e.to_string(),
-        })?;
-        let spec = reader.spec();
-        let channels = match spec.channels {
+        let format = AudioFileFormat::detect(&path)?;
+        let decoder = FileDecoder::open(&path, format)?;
+        let (channel_count, sample_rate, total_frames) = decoder.layout();
+        let channels = match channel_count {
             1 => vec![Channel::Shared],
             2 => vec![Channel::Interviewer, Channel::Candidate],
             n => {
@@ -52,11 +159,12 @@ impl WavFileSource {
         };
         Ok(WavFileSource {
             path,
+            format,
             pacing,
             frame_ms: 20,
             channels,
-            sample_rate: spec.sample_rate,
-            total_frames: reader.duration(),
+            sample_rate,
+            total_frames,
         })
     }
 
@@ -71,18 +179,20 @@ impl WavFileSource {
         self.sample_rate
     }
 
-    /// Length in seconds.
+    /// WAV or FLAC.
+    pub fn format(&self) -> AudioFileFormat {
+        self.format
+    }
+
+    /// Length in seconds (0 for a FLAC stream whose header does not say).
     pub fn duration_s(&self) -> f64 {
-        f64::from(self.total_frames) / f64::from(self.sample_rate.max(1))
+        self.total_frames as f64 / f64::from(self.sample_rate.max(1))
     }
 
     /// Read the whole file now as 16 kHz channels (for batch use and tests).
     pub fn read_all(&self) -> Result<Vec<(Channel, Vec<f32>)>, AudioError> {
-        let mut reader = hound::WavReader::open(&self.path).map_err(|e| AudioError::OpenFile {
-            path: self.path.display().to_string(),
-            detail: e.to_string(),
-        })?;
-        let interleaved = read_f32(&mut reader, &self.path, usize::MAX)?;
+        let mut decoder = FileDecoder::open(&self.path, self.format)?;
+        let interleaved = decoder.read_to_end(&self.path)?;
         let n = self.channels.len();
         Ok(self
             .channels
@@ -137,10 +247,7 @@ impl AudioSource for WavFileSource {
     }
 
     fn start(self: Box<Self>, sink: FrameSender) -> Result<SourceHandle, AudioError> {
-        let mut reader = hound::WavReader::open(&self.path).map_err(|e| AudioError::OpenFile {
-            path: self.path.display().to_string(),
-            detail: e.to_string(),
-        })?;
+        let mut decoder = FileDecoder::open(&self.path, self.format)?;
         let stop = Arc::new(AtomicBool::new(false));
         let stop_flag = stop.clone();
         let thread = std::thread::Builder::new()
@@ -167,7 +274,7 @@ impl AudioSource for WavFileSource {
                     if stop_flag.load(Ordering::SeqCst) {
                         break;
                     }
-                    let block = match read_f32(&mut reader, &source.path, frames_per_block * n) {
+                    let block = match decoder.read(&source.path, frames_per_block * n) {
                         Ok(b) => b,
                         Err(e) => {
                             send(AudioEvent::Warning {
@@ -209,6 +316,12 @@ impl AudioSource for WavFileSource {
                         }
                     }
                     if at_end {
+                        // A decoding error held back behind the samples before it.
+                        if let Err(e) = decoder.finish() {
+                            send(AudioEvent::Warning {
+                                message: e.to_string(),
+                            });
+                        }
                         break;
                     }
                 }

@@ -3,8 +3,8 @@
 //!
 //! [`run_pipeline`] takes any [`copilot_audio::AudioSource`], a [`VoiceDetector`] and a [`Transcriber`], and
 //! emits [`SpeechEvent`]s: utterance start/end per speaker, transcript segments with recording times,
-//! dropped frames, merges when the transcriber is behind, and timing. [`replay_file`] runs it on a WAV
-//! file with the models from `copilot-models`; [`replay_main`] is the `copilot replay` command.
+//! dropped frames, merges when the transcriber is behind, and timing. [`replay_file`] runs it on a WAV or
+//! FLAC file with the models from `copilot-models`; [`replay_main`] is the `copilot replay` command.
 
 pub mod pipeline;
 pub mod replay;
@@ -83,6 +83,14 @@ pub enum SpeechEvent {
         audio_ms: u64,
         #[ts(type = "number")]
         processing_ms: u64,
+        /// Where the transcribed audio ends in the recording (the last merged utterance's end).
+        /// Not in the UI bindings yet (they are generated into ui/).
+        #[ts(skip)]
+        end_ms: u64,
+        /// When this call's segments were emitted, in wall-clock ms since the source started. With a
+        /// real-time source, `done_ms - end_ms` is the utterance-end-to-transcript latency.
+        #[ts(skip)]
+        done_ms: u64,
     },
     Warning {
         message: String,

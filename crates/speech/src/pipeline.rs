@@ -263,6 +263,8 @@ pub fn run_pipeline(
         (*guard)(event);
     };
     let summary = Mutex::new(PipelineSummary::default());
+    // The clock of `Timing::done_ms`: a real-time source plays recording time t at about `started + t`.
+    let started = Instant::now();
     let handle = source.start(frames_tx).map_err(SpeechError::Audio)?;
 
     std::thread::scope(|scope| -> Result<(), SpeechError> {
@@ -277,9 +279,9 @@ pub fn run_pipeline(
                             .merged_utterances += u64::from(note.utterances);
                         emit(merged_event(note));
                     }
-                    let started = Instant::now();
+                    let call_started = Instant::now();
                     let segments = transcriber.transcribe(&batch.samples)?;
-                    let processing_ms = started.elapsed().as_millis() as u64;
+                    let processing_ms = call_started.elapsed().as_millis() as u64;
                     let audio_ms = batch.len_ms();
                     {
                         let mut s = summary.lock().unwrap_or_else(PoisonError::into_inner);
@@ -304,6 +306,8 @@ pub fn run_pipeline(
                         start_ms: batch.start_ms,
                         audio_ms,
                         processing_ms,
+                        end_ms: batch.end_ms,
+                        done_ms: started.elapsed().as_millis() as u64,
                     });
                 }
                 Ok(())

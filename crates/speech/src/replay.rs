@@ -95,7 +95,7 @@ pub fn initial_prompt_for_job(job: &serde_json::Value, language: &str, names: &[
     prompt
 }
 
-/// Replay a WAV file through the real models (fetched and converted on first use, progress on stderr).
+/// Replay a WAV or FLAC file through the real models (fetched and converted on first use, progress on stderr).
 pub fn replay_file(
     path: &Path,
     options: &ReplayOptions,

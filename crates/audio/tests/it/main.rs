@@ -1,6 +1,9 @@
 //! Integration tests of copilot-audio: WAV sources (channel labels, timestamps, pacing, errors), the
 //! bounded queue, the resampler, and cpal's device listing and error paths (this machine has no sound card).
 
+mod combined;
+mod flac;
+
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;

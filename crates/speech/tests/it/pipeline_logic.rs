@@ -243,3 +243,85 @@ fn a_slow_consumer_of_a_realtime_source_counts_dropped_frames() -> Result<()> {
     );
     Ok(())
 }
+
+/// Takes `delay` per call and returns one segment.
+struct SlowTranscriber {
+    delay: std::time::Duration,
+}
+
+impl Transcriber for SlowTranscriber {
+    fn transcribe(&mut self, audio: &[f32]) -> Result<Vec<TranscribedSegment>, SpeechError> {
+        std::thread::sleep(self.delay);
+        Ok(vec![TranscribedSegment {
+            start_ms: 0,
+            end_ms: audio.len() as u64 / 16,
+            text: "words".into(),
+            confidence: 1.0,
+            language: "en".into(),
+        }])
+    }
+}
+
+/// Kept utterance ends, and (end_ms, done_ms) of every Timing event.
+struct Observed {
+    ends: Vec<u64>,
+    timings: Vec<(u64, u64)>,
+}
+
+#[test]
+fn timing_events_carry_the_utterance_end_and_the_wall_clock_time_of_the_transcript() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let wav = burst_wav(dir.path(), 2, 1)?;
+    let delay_ms = 400;
+    let observe = |pacing: Pacing| -> Result<Observed> {
+        let mut ends = Vec::new();
+        let mut timings = Vec::new();
+        let mut sink = |e: SpeechEvent| match e {
+            SpeechEvent::UtteranceEnded {
+                end_ms, kept: true, ..
+            } => ends.push(end_ms),
+            SpeechEvent::Timing {
+                end_ms, done_ms, ..
+            } => timings.push((end_ms, done_ms)),
+            _ => {}
+        };
+        run_pipeline(
+            Box::new(WavFileSource::open(&wav, pacing)?),
+            &EnergyDetector {
+                delay: std::time::Duration::ZERO,
+            },
+            Box::new(SlowTranscriber {
+                delay: std::time::Duration::from_millis(delay_ms),
+            }),
+            &PipelineConfig::default(),
+            &mut sink,
+        )?;
+        Ok(Observed { ends, timings })
+    };
+
+    // Paced like a live recording: each transcript comes after its utterance was heard, plus the call.
+    let Observed {
+        ends,
+        timings: live,
+    } = observe(Pacing::RealTime)?;
+    assert_eq!(ends.len(), 2, "{ends:?}");
+    assert_eq!(
+        live.iter().map(|t| t.0).collect::<Vec<_>>(),
+        ends,
+        "Timing.end_ms must be the utterance's end"
+    );
+    for (end_ms, done_ms) in &live {
+        let latency = done_ms.saturating_sub(*end_ms);
+        assert!(
+            done_ms >= end_ms && latency >= delay_ms && latency < delay_ms + 3_000,
+            "utterance ending at {end_ms} ms transcribed at {done_ms} ms"
+        );
+    }
+
+    // As fast as possible: wall-clock time, so both transcripts are ready long before the 4 s of audio
+    // would have played.
+    let fast = observe(Pacing::AsFastAsPossible)?.timings;
+    let last_done = fast.last().map(|t| t.1).unwrap_or(u64::MAX);
+    assert!(last_done < 2 * delay_ms + 1_500, "done at {last_done} ms");
+    Ok(())
+}

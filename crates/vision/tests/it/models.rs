@@ -1,7 +1,5 @@
 //! Face detection and expression through ONNX Runtime on real images.
 
-use std::time::Instant;
-
 use anyhow::Result;
 use copilot_vision::detect::{DetectorConfig, FaceDetector};
 use copilot_vision::expression::{EmotionModel, Expression, MiniXception, face_input};
@@ -244,34 +242,5 @@ fn bad_inputs_give_clear_errors() -> Result<()> {
     // A black frame: no face, no panic.
     let black = Frame::new(320, 240, vec![0; 320 * 240 * 3], 0, 0)?;
     assert!(det.detect(&black)?.is_empty());
-    Ok(())
-}
-
-/// Per-frame latency through ort on one thread (printed; timing goals are not asserted).
-#[test]
-fn latency_per_frame() -> Result<()> {
-    let mut analyzer = Analyzer::new(detector()?, Some(Box::new(emotion()?)));
-    let astronaut = test_image("astronaut")?;
-    for (w, h) in [(640, 480), (320, 240)] {
-        let frame = scaled(&astronaut, w, h);
-        analyzer.analyze(&frame, true)?; // warm-up
-        let mut det = detector()?;
-        let n = 10;
-        let start = Instant::now();
-        for _ in 0..n {
-            assert_eq!(det.detect(&frame)?.len(), 1);
-        }
-        let detect_ms = start.elapsed().as_secs_f64() * 1000.0 / n as f64;
-        let start = Instant::now();
-        for _ in 0..n {
-            let a = analyzer.analyze(&frame, true)?;
-            assert!(a.faces[0].expression.is_some());
-        }
-        let both_ms = start.elapsed().as_secs_f64() * 1000.0 / n as f64;
-        eprintln!(
-            "[latency] {w}x{h}: detection {detect_ms:.1} ms/frame, detection + expression {both_ms:.1} ms/frame ({:.1} fps), 1 thread",
-            1000.0 / both_ms
-        );
-    }
     Ok(())
 }
