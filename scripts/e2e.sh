@@ -59,8 +59,8 @@ mkdir -p "$run_dir/home" "$run_dir/data" "$screenshots"
 rm -f "$screenshots"/*.png
 
 # The demo interview replays a short clip through the real pipeline: its models must be in the cache.
-echo "== models for the demo interview (tiny.en, Silero VAD, ONNX Runtime)"
-for model in onnxruntime silero-vad tiny.en; do
+echo "== models for the demo interview and the camera (tiny.en, Silero VAD, ONNX Runtime, RetinaFace, mini-Xception, a test image)"
+for model in onnxruntime silero-vad tiny.en retinaface-mnet025 fer-mini-xception testimage-astronaut; do
   cargo run -q -p copilot-models --bin copilot-models -- fetch "$model" >/dev/null
 done
 need sox "run scripts/install-system-deps.sh (package sox)"
@@ -68,15 +68,24 @@ demo_audio="$run_dir/demo.wav"
 bash scripts/make-demo-audio.sh "$demo_audio" 77 >/dev/null
 
 display=90
-while [ -e "/tmp/.X$display-lock" ] || [ -e "/tmp/.X11-unix/X$display" ]; do display=$((display + 1)); done
-Xvfb ":$display" -screen 0 1280x800x24 -nolisten tcp >"$run_dir/xvfb.log" 2>&1 &
-xvfb_pid=$!
+xvfb_pid=""
 cleanup() {
-  kill "$xvfb_pid" 2>/dev/null || true
+  [ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null || true
 }
 trap cleanup EXIT
-for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$display" ] && break; sleep 0.1; done
-[ -e "/tmp/.X11-unix/X$display" ] || { echo "error: Xvfb did not start:" >&2; cat "$run_dir/xvfb.log" >&2; exit 1; }
+# Parallel runs race for a free display: when another run took this one a moment earlier, our
+# Xvfb exits at once, and we try the next display rather than share theirs (and their screenshots).
+for _ in $(seq 20); do
+  while [ -e "/tmp/.X$display-lock" ] || [ -e "/tmp/.X11-unix/X$display" ]; do display=$((display + 1)); done
+  Xvfb ":$display" -screen 0 1280x800x24 -nolisten tcp >"$run_dir/xvfb.log" 2>&1 &
+  xvfb_pid=$!
+  for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$display" ] && break; sleep 0.1; done
+  sleep 0.3
+  kill -0 "$xvfb_pid" 2>/dev/null && break
+  xvfb_pid=""
+  display=$((display + 1))
+done
+[ -n "$xvfb_pid" ] && [ -e "/tmp/.X11-unix/X$display" ] || { echo "error: Xvfb did not start:" >&2; cat "$run_dir/xvfb.log" >&2; exit 1; }
 
 echo "== running the scenarios (display :$display, data $run_dir/data)"
 status=0

@@ -10,9 +10,9 @@ packages=(
   libclang-dev clang cmake libasound2-dev
   # tests: virtual display, screenshots, WebDriver, keychain, generated speech
   xvfb xauth imagemagick webkit2gtk-driver dbus dbus-x11 gnome-keyring libsecret-tools
-  espeak-ng sox jq unzip poppler-utils
-  # CJK glyphs in the window and in screenshots
-  fonts-wqy-microhei
+  espeak-ng sox jq unzip poppler-utils time
+  # CJK glyphs in the window, in screenshots and in PDF reports; a Latin-only font for the PDF tests
+  fonts-wqy-microhei fonts-dejavu-core
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -12,7 +12,9 @@
 
 pub mod commands;
 pub mod live;
+pub mod report_commands;
 pub mod sync_commands;
+pub mod vision_commands;
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -103,6 +105,7 @@ pub fn run() -> Result<(), tauri::Error> {
         .setup(|app| {
             let data_dir = data_dir();
             app.manage(AppState::new(data_dir));
+            app.manage(vision_commands::VisionState::default());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -136,6 +139,7 @@ pub fn run() -> Result<(), tauri::Error> {
             live::list_reports,
             live::get_report,
             live::export_report_to_path,
+            report_commands::rate_report,
             sync_commands::sync_status,
             sync_commands::sync_now,
             sync_commands::resend_report,
@@ -145,11 +149,22 @@ pub fn run() -> Result<(), tauri::Error> {
             sync_commands::set_connector_secret,
             sync_commands::resume_connector,
             sync_commands::assigned_interviews,
+            vision_commands::get_policy,
+            vision_commands::set_policy,
+            vision_commands::consent_notice,
+            vision_commands::consent_status,
+            vision_commands::record_consent,
+            vision_commands::withdraw_consent,
+            vision_commands::list_cameras,
+            vision_commands::start_camera,
+            vision_commands::stop_camera,
+            vision_commands::held_reports,
         ])
         .build(tauri::generate_context!("../tauri.conf.json"))?;
     app.run(|handle, event| {
         if let tauri::RunEvent::Exit = event {
             // Close the database cleanly (checkpoints the write-ahead log).
+            handle.state::<vision_commands::VisionState>().shutdown();
             let state = handle.state::<AppState>();
             tauri::async_runtime::block_on(state.close());
         }

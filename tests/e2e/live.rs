@@ -72,7 +72,13 @@ pub async fn demo_interview_from_audio_to_report(context: &Context) -> Result<()
     window.screenshot("live-transcript").await?;
     window
         .wait_until_within("the demo audio to end", AUDIO_LIMIT, async |w| {
-            Ok(w.attr("audio-status-line", "data-state").await?.as_deref() == Some("done"))
+            // The line is re-rendered as events arrive: a node gone meanwhile is "not yet".
+            Ok(w.attr("audio-status-line", "data-state")
+                .await
+                .ok()
+                .flatten()
+                .as_deref()
+                == Some("done"))
         })
         .await
         .context("the replay did not finish")?;
@@ -83,14 +89,31 @@ pub async fn demo_interview_from_audio_to_report(context: &Context) -> Result<()
     );
 
     // The board shows at least one competency the interviewer asked about.
+    // The board re-renders as events arrive: a row gone meanwhile means "read it again".
     let mut asked = None;
-    for row in window.all("[data-testid^='board-row-']").await? {
-        let state = row.attr("data-status").await?.unwrap_or_default();
-        if state != "uncovered" {
-            let testid = row.attr("data-testid").await?.unwrap_or_default();
-            asked = Some(testid.trim_start_matches("board-row-").to_string());
+    for _ in 0..5 {
+        let mut stale = false;
+        for row in window.all("[data-testid^='board-row-']").await? {
+            let (Ok(state), Ok(testid)) =
+                (row.attr("data-status").await, row.attr("data-testid").await)
+            else {
+                stale = true;
+                break;
+            };
+            if state.unwrap_or_default() != "uncovered" {
+                asked = Some(
+                    testid
+                        .unwrap_or_default()
+                        .trim_start_matches("board-row-")
+                        .to_string(),
+                );
+                break;
+            }
+        }
+        if !stale {
             break;
         }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
     let asked = asked.context("no competency on the board left 'Not asked' after the demo")?;
     let status = window.text(&format!("board-status-{asked}")).await?;
@@ -212,6 +235,55 @@ pub async fn demo_interview_from_audio_to_report(context: &Context) -> Result<()
             < 0.051,
         "the JSON score differs from the screen's {value}"
     );
+
+    // After the interview: rate a competency again (4 -> 1); the core recomputes the score.
+    window.scroll_to(&format!("report-rate-{asked}")).await?;
+    window.click(&format!("report-rate-{asked}-1")).await?;
+    window.wait_text("report-notice", "rated 1").await?;
+    window
+        .wait_text(&format!("report-confirmed-{asked}"), "Confirmed rating: 1")
+        .await?;
+    let rerated: f64 = window
+        .text("report-score-value")
+        .await?
+        .trim()
+        .parse()
+        .context("the score after re-rating is not a number")?;
+    ensure!(
+        rerated < value,
+        "rating {asked} 1 instead of 4 should lower the score {value}, got {rerated}"
+    );
+    window.wait_text("report-revisions", "4 → 1").await?;
+    ensure!(
+        window
+            .attr(&format!("report-rate-{asked}-1"), "aria-pressed")
+            .await?
+            .as_deref()
+            == Some("true"),
+        "the new rating is not shown as current"
+    );
+    window.scroll_to("report-competencies").await?;
+    window.screenshot("report-rerated").await?;
+
+    // Export PDF: the path's extension follows, and the file is a PDF.
+    window.scroll_to("report-export").await?;
+    window
+        .fill("report-export-path", &html.display().to_string())
+        .await?;
+    window.click("report-export-pdf").await?;
+    window
+        .wait_text("report-export-done", "demo-report.pdf")
+        .await?;
+    let pdf = context.work.join("demo-report.pdf");
+    let bytes =
+        std::fs::read(&pdf).with_context(|| format!("{} was not written", pdf.display()))?;
+    ensure!(bytes.starts_with(b"%PDF-"), "the PDF export is not a PDF");
+    ensure!(
+        bytes.len() > 5_000,
+        "the PDF export is only {} bytes",
+        bytes.len()
+    );
+    window.screenshot("report-export-pdf").await?;
 
     // The reports list and the interview list lead back to it.
     window.click("nav-reports").await?;

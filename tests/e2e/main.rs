@@ -16,6 +16,7 @@ mod driver;
 mod live;
 mod scenarios;
 mod sync;
+mod vision;
 
 use std::process::ExitCode;
 use std::time::Instant;

@@ -54,6 +54,10 @@ pub const ALL: &[(&str, Scenario)] = &[
     ("hr_sync_delivers_retries_resends_and_signs_in_again", |c| {
         Box::pin(crate::sync::hr_sync_delivers_retries_resends_and_signs_in_again(c))
     }),
+    // Consent and the camera last: they choose a policy profile, which the earlier scenarios run without.
+    ("consent_step_camera_cues_and_withdrawal", |c| {
+        Box::pin(crate::vision::consent_step_camera_cues_and_withdrawal(c))
+    }),
 ];
 
 fn fixture(context: &Context, relative: &str) -> PathBuf {

@@ -37,6 +37,17 @@ import type { ConnectorInfo } from "./bindings/ConnectorInfo";
 import type { NewConnector } from "./bindings/NewConnector";
 import type { SyncRunReport } from "./bindings/SyncRunReport";
 import type { SyncStatus } from "./bindings/SyncStatus";
+import type { CameraInfo } from "./bindings/CameraInfo";
+import type { ConsentNotice } from "./bindings/ConsentNotice";
+import type { ConsentStatus } from "./bindings/ConsentStatus";
+import type { HeldReport } from "./bindings/HeldReport";
+import type { NewConsent } from "./bindings/NewConsent";
+import type { PolicyProfile } from "./bindings/PolicyProfile";
+import type { PolicySettings } from "./bindings/PolicySettings";
+import type { Purpose } from "./bindings/Purpose";
+import type { VideoInput } from "./bindings/VideoInput";
+import type { VisionEvent } from "./bindings/VisionEvent";
+import type { VisionTotals } from "./bindings/VisionTotals";
 
 /** A failed command: the core's error, with its stable code. */
 export class ApiError extends Error {
@@ -138,6 +149,9 @@ export const api = {
   getReport: (id: string) => call<Report>("get_report", { id }),
   exportReportToPath: (id: string, format: ReportFormat, path: string) =>
     call<string>("export_report_to_path", { id, format, path }),
+  /** Confirms or changes a rating on a stored report; the core recomputes the score. */
+  rateReport: (id: string, competency: string, rating: number, by?: string) =>
+    call<Report>("rate_report", { id, competency, rating, by: by ?? null }),
 
   // Sync with the HR system: the queue, dead letters, connectors (secrets go to the keychain only).
   syncStatus: () => call<SyncStatus>("sync_status"),
@@ -150,6 +164,23 @@ export const api = {
     call<ConnectorInfo>("set_connector_secret", { connectorId, name, value }),
   resumeConnector: (connectorId: string) => call<number>("resume_connector", { connectorId }),
   assignedInterviews: () => call<AssignedInterviewInfo[]>("assigned_interviews"),
+
+  // The policy profile, the candidate's consent and the camera panel.
+  getPolicy: () => call<PolicySettings>("get_policy"),
+  setPolicy: (profile: PolicyProfile) => call<PolicySettings>("set_policy", { profile }),
+  consentNotice: (language: Language) => call<ConsentNotice>("consent_notice", { language }),
+  consentStatus: (id: string) => call<ConsentStatus>("consent_status", { id }),
+  recordConsent: (consent: NewConsent) => call<ConsentStatus>("record_consent", { consent }),
+  withdrawConsent: (id: string, purpose: Purpose) => call<ConsentStatus>("withdraw_consent", { id, purpose }),
+  listCameras: () => call<CameraInfo[]>("list_cameras"),
+  /** Resolves when the camera loop ends; every event arrives first through `onEvent`. */
+  startCamera: (id: string, input: VideoInput, onEvent: (event: VisionEvent) => void) => {
+    const channel = new Channel<VisionEvent>();
+    channel.onmessage = onEvent;
+    return call<VisionTotals>("start_camera", { id, input, channel });
+  },
+  stopCamera: () => call<void>("stop_camera"),
+  heldReports: () => call<HeldReport[]>("held_reports"),
 };
 
 export type Api = typeof api;

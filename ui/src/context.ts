@@ -12,7 +12,8 @@ export type Route =
   | { view: "reports" }
   | { view: "report"; id: string; notice?: string }
   | { view: "sync" }
-  | { view: "connectors" };
+  | { view: "connectors" }
+  | { view: "policy" };
 
 export type Context = {
   info: AppInfo;

@@ -8,6 +8,7 @@ import {
   MAX_WARNINGS,
   addNote,
   applyEngineEvents,
+  audioInputFor,
   applyLiveEvent,
   budget,
   clockNow,
@@ -20,6 +21,7 @@ import {
   syncState,
   unconfirmed,
   type LiveModel,
+  type SourceChoice,
 } from "./live";
 
 // A real stream: the first turns of the scripted sales interview through the core's session,
@@ -224,5 +226,31 @@ describe("levelPercent", () => {
     [2, 100],
   ])("rms %d shows %d %%", (rms, percent) => {
     expect(levelPercent(rms)).toBe(percent);
+  });
+});
+
+describe("audioInputFor", () => {
+  const base: SourceChoice = { kind: "device", path: "", device: "Laptop mic", role: "interviewer", candidateDevice: null };
+
+  it("uses one device when no candidate side is chosen", () => {
+    expect(audioInputFor(base)).toEqual({ kind: "device", name: "Laptop mic", role: "interviewer" });
+  });
+
+  it("listens to two devices when the interviewer's mic has a candidate side", () => {
+    expect(audioInputFor({ ...base, candidateDevice: "Monitor of Built-in Audio" })).toEqual({
+      kind: "two_devices",
+      interviewer: "Laptop mic",
+      candidate: "Monitor of Built-in Audio",
+    });
+  });
+
+  it("never opens the same device twice, and ignores the candidate side for other roles", () => {
+    expect(audioInputFor({ ...base, candidateDevice: "Laptop mic" }).kind).toBe("device");
+    expect(audioInputFor({ ...base, role: "shared", candidateDevice: "USB headset" })).toEqual({ kind: "device", name: "Laptop mic", role: "shared" });
+  });
+
+  it("files and the demo ignore the device fields", () => {
+    expect(audioInputFor({ ...base, kind: "file", path: "  /tmp/a.wav " })).toEqual({ kind: "file", path: "/tmp/a.wav" });
+    expect(audioInputFor({ ...base, kind: "demo" })).toEqual({ kind: "demo" });
   });
 });

@@ -1,11 +1,13 @@
 // Pure logic of the live interview screen, unit-tested in live.test.ts: the interview clock, the
 // view model that the core's state starts and the streamed LiveEvents update, and time formatting.
+import type { AudioInput } from "./bindings/AudioInput";
 import type { Bilingual } from "./bindings/Bilingual";
 import type { CoverageState } from "./bindings/CoverageState";
 import type { CoverageStatus } from "./bindings/CoverageStatus";
 import type { EngineEvent } from "./bindings/EngineEvent";
 import type { KeyFact } from "./bindings/KeyFact";
 import type { LiveEvent } from "./bindings/LiveEvent";
+import type { MicRole } from "./bindings/MicRole";
 import type { Prompt } from "./bindings/Prompt";
 import type { SpeechEvent } from "./bindings/SpeechEvent";
 import type { StarPart } from "./bindings/StarPart";
@@ -300,4 +302,24 @@ export function levelPercent(rms: number): number {
   if (!(rms > 0)) return 0;
   const db = 20 * Math.log10(rms);
   return Math.round(Math.min(100, Math.max(0, ((db + 60) / 60) * 100)));
+}
+
+/** What the live screen's audio fields hold. */
+export type SourceChoice = {
+  kind: "demo" | "file" | "device";
+  path: string;
+  device: string | null;
+  role: MicRole;
+  /** The candidate's side when `device` is the interviewer's: a second microphone or system audio. */
+  candidateDevice: string | null;
+};
+
+/** The audio input the pipeline listens to for the screen's choice. */
+export function audioInputFor(source: SourceChoice): AudioInput {
+  if (source.kind === "demo") return { kind: "demo" };
+  if (source.kind === "file") return { kind: "file", path: source.path.trim() };
+  if (source.role === "interviewer" && source.candidateDevice && source.candidateDevice !== source.device) {
+    return { kind: "two_devices", interviewer: source.device, candidate: source.candidateDevice };
+  }
+  return { kind: "device", name: source.device, role: source.role };
 }

@@ -17,6 +17,7 @@ import { renderReport, renderReports } from "./views/report";
 import { renderJobs } from "./views/jobs";
 import { renderConnectors } from "./views/connectors";
 import { renderSync, syncIndicator } from "./views/sync";
+import { renderPolicy } from "./views/policy";
 
 const root = document.getElementById("app") as HTMLElement;
 let info: AppInfo | null = null;
@@ -54,7 +55,7 @@ function header(current: Route): HTMLElement {
           : current.view === "connectors"
             ? "sync"
             : current.view;
-  const tab = (view: "jobs" | "io" | "interviews" | "reports" | "sync", key: MessageKey) =>
+  const tab = (view: "jobs" | "io" | "interviews" | "reports" | "sync" | "policy", key: MessageKey) =>
     button(t(key), () => navigate({ view } as Route), {
       class: section === view ? "nav-item active" : "nav-item",
       testid: `nav-${view}`,
@@ -64,7 +65,7 @@ function header(current: Route): HTMLElement {
     "header",
     { class: "app-header" },
     h("div", { class: "brand" }, h("span", { class: "brand-mark" }, "IC"), h("span", { testid: "app-title" }, t("app.title"))),
-    h("nav", { class: "nav" }, tab("jobs", "nav.jobs"), tab("io", "nav.importExport"), tab("interviews", "nav.interviews"), tab("reports", "nav.reports"), tab("sync", "nav.sync")),
+    h("nav", { class: "nav" }, tab("jobs", "nav.jobs"), tab("io", "nav.importExport"), tab("interviews", "nav.interviews"), tab("reports", "nav.reports"), tab("sync", "nav.sync"), tab("policy", "nav.policy")),
     syncIndicator(() => navigate({ view: "sync" })),
     button(t("lang.switch"), () => void switchLanguage(), {
       class: "lang-switch",
@@ -116,6 +117,9 @@ async function render(): Promise<void> {
         break;
       case "connectors":
         await renderConnectors(screen, context);
+        break;
+      case "policy":
+        await renderPolicy(screen, context);
         break;
     }
   } catch (error) {

@@ -2,6 +2,7 @@
 //! on the same data folder (`COPILOT_DATA_DIR`, else the platform's data folder).
 
 mod consent;
+mod eval;
 mod reports;
 mod sync;
 
@@ -63,7 +64,7 @@ enum Command {
     Vision(consent::VisionCommand),
     /// Run the real speech pipeline (Silero VAD + whisper.cpp) on a recording; one JSON line per event.
     Replay {
-        /// WAV file: mono (one shared mic) or two channels (left = interviewer, right = candidate).
+        /// WAV or FLAC file: mono (one shared mic) or two channels (left = interviewer, right = candidate).
         audio: PathBuf,
         /// A job id from the store, or a job JSON file: its title and keywords bias the transcription.
         /// With a job id, the live engine also runs and the interview's report is stored.
@@ -85,6 +86,9 @@ enum Command {
     /// List, show and export interview reports.
     #[command(subcommand)]
     Report(reports::ReportCommand),
+    /// Score the live engine on a folder of labelled interviews (jobs/, sessions/, audio/):
+    /// precision, recall and F1 from the transcripts and, with --audio, through the speech pipeline.
+    Eval(eval::EvalArgs),
     /// Fetch, verify and list the models (`models fetch all`, `models verify`, `models list`).
     Models {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
@@ -228,6 +232,13 @@ async fn run(cli: Cli) -> Result<()> {
     // Checking files, models and replaying a recording against a job file need no store.
     match &cli.command {
         Command::Bank(BankCommand::Validate { files }) => return validate_files(files, cli.json),
+        Command::Eval(_) => {
+            let Command::Eval(args) = cli.command else {
+                unreachable!("matched above")
+            };
+            let json = cli.json;
+            return tokio::task::spawn_blocking(move || eval::run(args, json)).await?;
+        }
         Command::Models { args } => {
             return Ok(copilot_models::cli::run(
                 args,
@@ -344,6 +355,7 @@ async fn dispatch(copilot: &Copilot, command: Command, json: bool) -> Result<()>
         | Command::Policy(_)
         | Command::Consent(_)
         | Command::Vision(_)
+        | Command::Eval(_)
         | Command::Replay { .. } => {
             unreachable!("handled before dispatch")
         }

@@ -15,14 +15,32 @@ pub enum ReportCommand {
     List,
     /// A report as text (or the full JSON with --json).
     Show { report_id: String },
-    /// Write a report as JSON (schemas/report.schema.json) or printable HTML.
+    /// Write a report as JSON (schemas/report.schema.json), printable HTML or PDF.
     Export {
         report_id: String,
-        /// json or html (default: from the --out extension).
+        /// json, html or pdf (default: from the --out extension).
         #[arg(long, value_enum)]
         format: Option<ReportFormatArg>,
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
+        /// Font file for the PDF (.ttf/.otf/.ttc; Chinese text needs a CJK font). Default:
+        /// COPILOT_PDF_FONT, the `pdf_font_path` setting, then the system's fonts.
+        #[arg(long, value_name = "FONT")]
+        font: Option<PathBuf>,
+    },
+    /// Confirm or change one competency's rating on a stored report: the score and
+    /// recommendation are computed again, and the HR system gets the new revision.
+    Rate {
+        report_id: String,
+        /// The competency id (see `copilot report show`).
+        #[arg(long)]
+        competency: String,
+        /// 1-5.
+        #[arg(long, value_parser = clap::value_parser!(u8).range(1..=5))]
+        rating: u8,
+        /// Who rates (default: the interview's first interviewer).
+        #[arg(long)]
+        by: Option<String>,
     },
 }
 
@@ -30,6 +48,7 @@ pub enum ReportCommand {
 pub enum ReportFormatArg {
     Json,
     Html,
+    Pdf,
 }
 
 pub async fn report_command(copilot: &Copilot, command: ReportCommand, json: bool) -> Result<()> {
@@ -63,25 +82,69 @@ pub async fn report_command(copilot: &Copilot, command: ReportCommand, json: boo
             report_id,
             format,
             out,
+            font,
         } => {
             let format = match format {
                 Some(ReportFormatArg::Json) => ReportFormat::Json,
                 Some(ReportFormatArg::Html) => ReportFormat::Html,
-                None => match out.extension().and_then(|e| e.to_str()) {
+                Some(ReportFormatArg::Pdf) => ReportFormat::Pdf,
+                None => match out
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .map(str::to_ascii_lowercase)
+                    .as_deref()
+                {
                     Some("json") => ReportFormat::Json,
                     Some("html" | "htm") => ReportFormat::Html,
+                    Some("pdf") => ReportFormat::Pdf,
                     _ => anyhow::bail!(
-                        "cannot tell the format of {}: add --format json|html",
+                        "cannot tell the format of {}: add --format json|html|pdf",
                         out.display()
                     ),
                 },
             };
-            let text = copilot.export_report(&report_id, format).await?;
-            write_new_file(&out, text.as_bytes())?;
+            let bytes = copilot
+                .export_report_bytes(&report_id, format, font.as_deref())
+                .await?;
+            write_new_file(&out, &bytes)?;
             if json {
                 crate::print_json(&serde_json::json!({ "path": out }))?;
             } else {
                 println!("exported to {}", out.display());
+            }
+        }
+        ReportCommand::Rate {
+            report_id,
+            competency,
+            rating,
+            by,
+        } => {
+            let report = copilot
+                .rate_report(&report_id, &competency, rating, by.as_deref())
+                .await?;
+            if json {
+                crate::print_json(&report)?;
+            } else {
+                let lang = report.language;
+                let name = report
+                    .competencies
+                    .iter()
+                    .find(|c| c.id == competency)
+                    .map_or(competency.as_str(), |c| c.name.get(lang));
+                println!(
+                    "{name} ({competency}) rated {rating}/5; report revision {}",
+                    report.revision()
+                );
+                match &report.overall.confirmed {
+                    Some(score) => println!(
+                        "overall {:.1}/100, {:?} ({}/{} competencies confirmed)",
+                        score.score,
+                        score.recommendation,
+                        report.overall.confirmed_count,
+                        report.overall.competency_count
+                    ),
+                    None => println!("overall: no confirmed score yet"),
+                }
             }
         }
     }

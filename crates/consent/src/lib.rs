@@ -163,8 +163,10 @@ impl ConsentMethod {
     }
 }
 
-/// One consent decision for one purpose.
+/// One consent decision for one purpose. (`ConsentDecision` in TypeScript: the report has its
+/// own `ConsentRecord`.)
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(rename = "ConsentDecision")]
 pub struct ConsentRecord {
     pub purpose: Purpose,
     /// `false` records a refusal.

@@ -162,5 +162,7 @@ pub fn export_bindings(dir: &Path) -> Result<(), ts_rs::ExportError> {
     crate::VideoInput::export_all(&config)?;
     crate::VisionEvent::export_all(&config)?;
     crate::VisionTotals::export_all(&config)?;
+    crate::CameraInfo::export_all(&config)?;
+    crate::HeldReport::export_all(&config)?;
     Ok(())
 }

@@ -15,6 +15,7 @@ mod error;
 mod ipc;
 mod listen;
 mod live;
+mod reports;
 mod session;
 mod sync;
 mod vision;
@@ -38,15 +39,16 @@ pub use listen::{
     signal_level,
 };
 pub use live::{DEMO_AUDIO_ENV, LiveEvent, ReplaySettings, ReplayTotals};
+pub use reports::{FontSearch, PDF_FONT_ENV, PDF_FONT_SETTING};
 pub use session::{InterviewSession, ReportFormat, ReportSummary};
 pub use sync::{
-    AssignedInterviewInfo, ConnectionTest, ConnectorInfo, NewConnector, OutboxItem, SecretSlot,
-    SyncRunReport, SyncStatus,
+    AssignedInterviewInfo, ConnectionTest, ConnectorInfo, HeldReport, NewConnector, OutboxItem,
+    SecretSlot, SyncRunReport, SyncStatus,
 };
 
 pub use vision::{
-    CueInfo, DetectedFace, FaceBox, ImageDetection, VideoInput, VisionEvent, VisionTotals,
-    vision_models_dir, watch_video,
+    CameraInfo, CueInfo, DetectedFace, FaceBox, ImageDetection, PREVIEW_FPS, PREVIEW_MAX_SIDE,
+    VideoInput, VisionEvent, VisionTotals, camera_devices, vision_models_dir, watch_video,
 };
 
 pub use copilot_consent as consent_policy;

@@ -12,8 +12,9 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use copilot_audio::{
-    AudioError, AudioEvent, AudioSource, Channel, CpalInputSource, FrameSender, InputDeviceInfo,
-    Pacing, Received, SourceHandle, TARGET_SAMPLE_RATE, WavFileSource, frame_queue,
+    AudioError, AudioEvent, AudioSource, Channel, CombinedSource, CpalInputSource, FrameSender,
+    InputDeviceInfo, Pacing, Received, SourceHandle, TARGET_SAMPLE_RATE, WavFileSource,
+    frame_queue,
 };
 use copilot_domain::Interview;
 use copilot_engine::{CoverageState, EngineEvent, EngineInput, Speaker};
@@ -38,6 +39,14 @@ pub enum AudioInput {
         #[serde(default)]
         name: Option<String>,
         role: MicRole,
+    },
+    /// Two devices at once: the interviewer's microphone (`None`: the default input) and the
+    /// candidate's side, a second microphone or the system audio of a remote call (on Linux the
+    /// PulseAudio/PipeWire monitor source, on Windows a WASAPI loopback device when the host lists it).
+    TwoDevices {
+        #[serde(default)]
+        interviewer: Option<String>,
+        candidate: String,
     },
 }
 
@@ -231,6 +240,23 @@ impl Copilot {
                     None => CpalInputSource::default_input(role.channel()),
                 };
                 (Box::new(source.map_err(audio_error)?), true)
+            }
+            AudioInput::TwoDevices {
+                interviewer,
+                candidate,
+            } => {
+                // The named candidate device first: a wrong name is the likelier mistake.
+                let candidate =
+                    CpalInputSource::by_name(candidate, Channel::Candidate).map_err(audio_error)?;
+                let interviewer = match interviewer {
+                    Some(name) => CpalInputSource::by_name(name, Channel::Interviewer),
+                    None => CpalInputSource::default_input(Channel::Interviewer),
+                };
+                let both = CombinedSource::new(vec![
+                    Box::new(interviewer.map_err(audio_error)?),
+                    Box::new(candidate),
+                ]);
+                (Box::new(both), true)
             }
         };
         live.listen_to(source, settings, is_live, stop, on_event)

@@ -38,6 +38,8 @@ pub struct ReportSummary {
 pub enum ReportFormat {
     Json,
     Html,
+    /// A4 pages with an embedded font subset (see `crate::reports` for the font).
+    Pdf,
 }
 
 impl InterviewSession {
@@ -185,9 +187,20 @@ impl Copilot {
                 .await?,
         });
         let json = copilot_report::report_json(&report);
-        self.store
-            .save_report(&report.report_id, &session.interview.id, now, &json)
-            .await?;
+        // Queued for the HR systems only with the candidate's consent to the transfer (or, before
+        // an HR admin chose a policy, unless the candidate refused it); otherwise it stays here.
+        if session
+            .consent
+            .allows(copilot_consent::Purpose::TransferToHr)
+        {
+            self.store
+                .save_report(&report.report_id, &session.interview.id, now, &json)
+                .await?;
+        } else {
+            self.store
+                .save_report_held(&report.report_id, &session.interview.id, now, &json)
+                .await?;
+        }
         self.store
             .set_interview_status(&session.interview.id, InterviewStatus::Completed, now)
             .await?;
@@ -228,6 +241,12 @@ impl Copilot {
         Ok(match format {
             ReportFormat::Json => copilot_report::report_json(&report),
             ReportFormat::Html => copilot_report::report_html(&report),
+            ReportFormat::Pdf => {
+                return Err(CoreError::new(
+                    ErrorCode::InvalidInput,
+                    "a PDF is not text: export it to a file (`copilot report export <id> --out report.pdf`)",
+                ));
+            }
         })
     }
 
@@ -238,8 +257,8 @@ impl Copilot {
         format: ReportFormat,
         path: &std::path::Path,
     ) -> Result<std::path::PathBuf, CoreError> {
-        let text = self.export_report(report_id, format).await?;
-        crate::copilot::write_atomically(path, text.as_bytes())?;
+        let bytes = self.export_report_bytes(report_id, format, None).await?;
+        crate::copilot::write_atomically(path, &bytes)?;
         Ok(path.to_path_buf())
     }
 }

@@ -84,6 +84,17 @@ pub struct SyncStatus {
     pub queue: Vec<OutboxItem>,
 }
 
+/// A finished report that stays on this machine: the candidate did not consent to its transfer
+/// to the HR system.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct HeldReport {
+    pub report_id: String,
+    pub interview_id: String,
+    pub candidate_name: String,
+    /// Why the transfer may not run (no consent recorded, refused, withdrawn).
+    pub denial: Option<copilot_consent::Denial>,
+}
+
 /// What "sync now" did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct SyncRunReport {
@@ -182,6 +193,41 @@ fn item(row: copilot_store::OutboxRow) -> OutboxItem {
 }
 
 impl Copilot {
+    /// The finished reports that no HR system got and may not get: their candidate did not consent
+    /// to the transfer (see `crate::consent` for when consent is required). Oldest first.
+    pub async fn held_reports(&self) -> Result<Vec<HeldReport>, CoreError> {
+        let queued: std::collections::BTreeSet<String> = self
+            .store
+            .outbox()
+            .await?
+            .into_iter()
+            .map(|row| row.report_id)
+            .collect();
+        let mut held = Vec::new();
+        for (report_id, interview_id, _) in self.store.list_reports().await?.into_iter().rev() {
+            if queued.contains(&report_id) {
+                continue;
+            }
+            let status = self.consent_status(&interview_id).await?;
+            let Some(transfer) = status
+                .purposes
+                .iter()
+                .find(|p| p.purpose == copilot_consent::Purpose::TransferToHr)
+            else {
+                continue;
+            };
+            if !transfer.allowed {
+                held.push(HeldReport {
+                    report_id,
+                    candidate_name: self.store.interview(&interview_id).await?.candidate.name,
+                    interview_id,
+                    denial: transfer.denial,
+                });
+            }
+        }
+        Ok(held)
+    }
+
     /// Adds an HR connector: checks its settings and required secrets, puts the secrets in the
     /// OS keychain and the settings in the store, and queues the reports no connector got yet.
     pub async fn add_connector(
@@ -232,14 +278,21 @@ impl Copilot {
         }
         let config_json = serde_json::to_string(&config)
             .map_err(|e| CoreError::new(ErrorCode::Internal, e.to_string()))?;
+        let held: Vec<String> = self
+            .held_reports()
+            .await?
+            .into_iter()
+            .map(|h| h.report_id)
+            .collect();
         let added = self
             .store
-            .add_connector(
+            .add_connector_holding(
                 &new.id,
                 config.kind().as_str(),
                 &new.name,
                 &config_json,
                 chrono::Utc::now(),
+                &held,
             )
             .await;
         if let Err(error) = added {

@@ -47,12 +47,49 @@ fn models_error(error: copilot_models::ModelError) -> CoreError {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum VideoInput {
-    /// PNG/JPEG frames of a folder in name order, stamped at `fps` and read as fast as analysis
-    /// allows (tests and replays).
-    Folder { path: String, fps: f64 },
+    /// PNG/JPEG frames of a folder in name order, stamped at `fps`; read as fast as analysis
+    /// allows (tests), or at `fps` in real time, and from the start again until stopped when
+    /// `repeat` (a replay or demo in the window).
+    Folder {
+        path: String,
+        fps: f64,
+        #[serde(default)]
+        realtime: bool,
+        #[serde(default)]
+        repeat: bool,
+    },
     /// A camera (index as the system lists them), 640x480 at 15 fps or the closest it offers.
     Camera { index: u32 },
 }
+
+/// A camera the system lists, for the camera picker.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct CameraInfo {
+    pub index: u32,
+    pub name: String,
+    pub description: String,
+}
+
+/// The cameras of this machine; empty when there is none (the window says "no camera found").
+pub fn camera_devices() -> Result<Vec<CameraInfo>, CoreError> {
+    match copilot_vision::camera::list_devices() {
+        Ok(list) => Ok(list
+            .into_iter()
+            .map(|d| CameraInfo {
+                index: d.index,
+                name: d.name,
+                description: d.description,
+            })
+            .collect()),
+        Err(VisionError::NoCamera { .. }) => Ok(Vec::new()),
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// The longer side of the preview image sent to the window, in pixels.
+pub const PREVIEW_MAX_SIDE: u32 = 320;
+/// At most this many preview images per second reach the window (the boxes come with every frame).
+pub const PREVIEW_FPS: u32 = 4;
 
 /// A face for the preview (pixels of the frame; nothing is stored).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -98,13 +135,18 @@ pub enum VisionEvent {
         presence: bool,
         expression: bool,
     },
-    /// The faces of one analysed frame, for the preview box.
+    /// The faces of one analysed frame, for the preview box (`bbox` in the frame's pixels).
     Preview {
         #[ts(type = "number")]
         time_ms: u64,
         width: u32,
         height: u32,
         faces: Vec<FaceBox>,
+        /// A downscaled JPEG of the frame as a `data:` URL, at most [`PREVIEW_FPS`] a second;
+        /// shown, never stored.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        image: Option<String>,
     },
     CueStarted {
         cue: CueInfo,
@@ -212,8 +254,15 @@ enum Next {
 impl Frames {
     fn open(input: &VideoInput) -> Result<Frames, CoreError> {
         match input {
-            VideoInput::Folder { path, fps } => {
-                Ok(Frames::Folder(FileSource::open(Path::new(path), *fps)?))
+            VideoInput::Folder {
+                path, fps, repeat, ..
+            } => {
+                let source = FileSource::open(Path::new(path), *fps)?;
+                Ok(Frames::Folder(if *repeat {
+                    source.repeating()
+                } else {
+                    source
+                }))
             }
             VideoInput::Camera { index } => open_camera(*index),
         }
@@ -331,6 +380,34 @@ fn open_camera(index: u32) -> Result<Frames, CoreError> {
         thread: Some(thread),
         stop,
     })
+}
+
+/// `bytes` as standard base64 with padding (RFC 4648).
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for (i, shift) in [18, 12, 6, 0].into_iter().enumerate() {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[((n >> shift) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// The frame as a small JPEG `data:` URL for the preview.
+pub fn preview_data_url(frame: &Frame) -> Result<String, CoreError> {
+    let (_, _, jpeg) = frame.preview_jpeg(PREVIEW_MAX_SIDE, 70)?;
+    Ok(format!("data:image/jpeg;base64,{}", base64(&jpeg)))
 }
 
 fn emit_cues(events: Vec<CueEvent>, on_event: &mut dyn FnMut(VisionEvent)) {
@@ -463,6 +540,10 @@ pub fn watch_video(
         expression: expression_on,
     });
     let mut busy = Duration::ZERO;
+    let realtime = matches!(input, VideoInput::Folder { realtime: true, .. });
+    let began_at = Instant::now();
+    let mut last_image: Option<Instant> = None;
+    let image_every = Duration::from_millis(1000 / u64::from(PREVIEW_FPS));
     let reason = loop {
         if stop.is_stopped() {
             break None;
@@ -477,6 +558,9 @@ pub fn watch_video(
             }
             Next::End(reason) => break reason,
         };
+        if realtime && !wait_until(began_at + Duration::from_millis(frame.time_ms), stop) {
+            break None;
+        }
         // Consent is checked before every frame: a withdrawal holds from this frame on.
         let allowance = gate.cue_allowance();
         if !allowance.presence {
@@ -517,10 +601,25 @@ pub fn watch_video(
         if analysis.faces.iter().any(|f| f.expression.is_some()) {
             totals.expression_frames += 1;
         }
+        let image = if last_image.is_none_or(|at| at.elapsed() >= image_every) {
+            last_image = Some(Instant::now());
+            match preview_data_url(&frame) {
+                Ok(url) => Some(url),
+                Err(error) => {
+                    on_event(VisionEvent::Warning {
+                        message: error.message,
+                    });
+                    None
+                }
+            }
+        } else {
+            None
+        };
         on_event(VisionEvent::Preview {
             time_ms: analysis.time_ms,
             width: analysis.width,
             height: analysis.height,
+            image,
             faces: analysis
                 .faces
                 .iter()
@@ -539,4 +638,40 @@ pub fn watch_video(
     }
     on_event(VisionEvent::Stopped { reason });
     Ok(totals)
+}
+
+/// Sleeps until `at` in short steps; `false` when `stop` was raised first.
+fn wait_until(at: Instant, stop: &StopSignal) -> bool {
+    loop {
+        if stop.is_stopped() {
+            return false;
+        }
+        let now = Instant::now();
+        if now >= at {
+            return true;
+        }
+        std::thread::sleep((at - now).min(Duration::from_millis(50)));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::base64;
+
+    #[test]
+    fn base64_matches_the_rfc_4648_test_vectors() {
+        let cases = [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(base64(input.as_bytes()), expected, "{input:?}");
+        }
+        assert_eq!(base64(&[0xFF, 0xD8, 0xFF]), "/9j/");
+    }
 }

@@ -71,6 +71,33 @@ impl Frame {
         (sum / n as f64) as f32
     }
 
+    /// A JPEG of the frame scaled so its longer side is at most `max_side` pixels: a preview for the
+    /// interviewer's screen (never stored). Returns (width, height, bytes).
+    pub fn preview_jpeg(
+        &self,
+        max_side: u32,
+        quality: u8,
+    ) -> Result<(u32, u32, Vec<u8>), VisionError> {
+        let longer = self.width.max(self.height).max(1);
+        let image = self.to_image();
+        let image = if longer > max_side.max(1) {
+            let scale = max_side.max(1) as f32 / longer as f32;
+            let w = ((self.width as f32 * scale).round() as u32).max(1);
+            let h = ((self.height as f32 * scale).round() as u32).max(1);
+            image::imageops::resize(&image, w, h, image::imageops::FilterType::Triangle)
+        } else {
+            image
+        };
+        let (w, h) = image.dimensions();
+        let mut bytes = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, quality.clamp(1, 100))
+            .encode_image(&image)
+            .map_err(|e| VisionError::Encode {
+                detail: e.to_string(),
+            })?;
+        Ok((w, h, bytes))
+    }
+
     /// An `image` buffer view (copies).
     pub fn to_image(&self) -> image::RgbImage {
         image::RgbImage::from_raw(self.width, self.height, self.rgb.clone())

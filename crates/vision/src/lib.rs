@@ -64,6 +64,8 @@ pub enum VisionError {
     FrameTooSmall { width: u32, height: u32 },
     #[error("cannot decode image {path}: {detail} (use PNG or JPEG)")]
     Decode { path: PathBuf, detail: String },
+    #[error("cannot encode the preview image: {detail} (the preview is skipped; cues go on)")]
+    Encode { detail: String },
     #[error("frame folder {path}: {detail}")]
     Folder { path: PathBuf, detail: String },
     #[error("no camera found ({detail}): connect a camera or continue without camera cues")]

@@ -40,6 +40,7 @@ pub struct FileSource {
     files: Vec<PathBuf>,
     next: usize,
     fps: f64,
+    repeat: bool,
 }
 
 impl FileSource {
@@ -74,7 +75,15 @@ impl FileSource {
             files,
             next: 0,
             fps,
+            repeat: false,
         })
+    }
+
+    /// Starts again at the first file after the last one (times keep rising) until the caller
+    /// stops: a replay that lasts, for demos.
+    pub fn repeating(mut self) -> FileSource {
+        self.repeat = true;
+        self
     }
 
     pub fn len(&self) -> usize {
@@ -97,7 +106,12 @@ pub fn load_frame(path: &Path, time_ms: u64, seq: u64) -> Result<Frame, VisionEr
 
 impl FrameSource for FileSource {
     fn next_event(&mut self) -> SourceEvent {
-        let Some(path) = self.files.get(self.next) else {
+        let index = if self.repeat {
+            self.next % self.files.len()
+        } else {
+            self.next
+        };
+        let Some(path) = self.files.get(index) else {
             return SourceEvent::End;
         };
         let seq = self.next as u64;
@@ -113,10 +127,11 @@ impl FrameSource for FileSource {
 
     fn describe(&self) -> String {
         format!(
-            "folder {} ({} images at {} fps)",
+            "folder {} ({} images at {} fps{})",
             self.dir.display(),
             self.files.len(),
-            self.fps
+            self.fps,
+            if self.repeat { ", repeating" } else { "" }
         )
     }
 }

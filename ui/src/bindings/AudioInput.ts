@@ -4,4 +4,4 @@ import type { MicRole } from "./MicRole";
 /**
  * Where a running interview's audio comes from.
  */
-export type AudioInput = { "kind": "demo" } | { "kind": "file", path: string, } | { "kind": "device", name: string | null, role: MicRole, };
+export type AudioInput = { "kind": "demo" } | { "kind": "file", path: string, } | { "kind": "device", name: string | null, role: MicRole, } | { "kind": "two_devices", interviewer: string | null, candidate: string, };

@@ -3,4 +3,4 @@
 /**
  * Where frames come from.
  */
-export type VideoInput = { "kind": "folder", path: string, fps: number, } | { "kind": "camera", index: number, };
+export type VideoInput = { "kind": "folder", path: string, fps: number, realtime: boolean, repeat: boolean, } | { "kind": "camera", index: number, };

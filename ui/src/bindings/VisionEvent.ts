@@ -7,4 +7,9 @@ import type { Purpose } from "./Purpose";
 /**
  * What the camera loop reports, in order.
  */
-export type VisionEvent = { "type": "started", source: string, presence: boolean, expression: boolean, } | { "type": "preview", time_ms: number, width: number, height: number, faces: Array<FaceBox>, } | { "type": "cue_started", cue: CueInfo, } | { "type": "cue_ended", cue: CueInfo, } | { "type": "purpose_stopped", purpose: Purpose, denial: Denial, } | { "type": "warning", message: string, } | { "type": "stopped", reason?: string, };
+export type VisionEvent = { "type": "started", source: string, presence: boolean, expression: boolean, } | { "type": "preview", time_ms: number, width: number, height: number, faces: Array<FaceBox>, 
+/**
+ * A downscaled JPEG of the frame as a `data:` URL, at most [`PREVIEW_FPS`] a second;
+ * shown, never stored.
+ */
+image?: string, } | { "type": "cue_started", cue: CueInfo, } | { "type": "cue_ended", cue: CueInfo, } | { "type": "purpose_stopped", purpose: Purpose, denial: Denial, } | { "type": "warning", message: string, } | { "type": "stopped", reason?: string, };

@@ -17,6 +17,7 @@ import {
   STAR_PARTS,
   addNote,
   applyEngineEvents,
+  audioInputFor,
   applyLiveEvent,
   budget,
   clockNow,
@@ -32,9 +33,14 @@ import {
   type Clock,
   type LiveModel,
   type Side,
+  type SourceChoice,
 } from "../live";
 import { formatPercent } from "../logic";
 import { asCoreError, button, errorBox, field, pageHeader } from "../ui";
+import type { ConsentStatus } from "../bindings/ConsentStatus";
+import { needsConsentStep, purposeAllowed } from "../consentLogic";
+import { cameraPanel, forgetCamera, redrawCamera, stopCamera } from "./camera";
+import { consentCard, renderConsentStep } from "./consent";
 
 type SourceKind = "demo" | "file" | "device";
 
@@ -53,7 +59,7 @@ type Screen = {
   model: LiveModel;
   clock: Clock;
   audio: AudioStatus;
-  source: { kind: SourceKind; path: string; device: string | null; role: MicRole; language: string; realtime: boolean };
+  source: SourceChoice & { language: string; realtime: boolean };
   devices: { list: InputDeviceInfo[]; error: unknown } | null;
   level: number | null;
   meterDevice: string | null | undefined;
@@ -62,6 +68,8 @@ type Screen = {
   reviewing: boolean;
   finishing: boolean;
   actionError: unknown;
+  /** The candidate's consent (what each purpose may do now). */
+  consent: ConsentStatus | null;
   /** The running audio's promise (resolved when idle). */
   running: Promise<unknown>;
   /** Redraws the parts that changed; set by the screen that is showing. */
@@ -82,7 +90,7 @@ async function load(id: string): Promise<Screen> {
     model: fromState(state),
     clock: startClock(state.now_ms, Date.now()),
     audio: { kind: "idle" },
-    source: { kind: "demo", path: "", device: null, role: "shared", language: interview.language, realtime: true },
+    source: { kind: "demo", path: "", device: null, role: "shared", candidateDevice: null, language: interview.language, realtime: true },
     devices: null,
     level: null,
     meterDevice: undefined,
@@ -91,6 +99,7 @@ async function load(id: string): Promise<Screen> {
     reviewing: false,
     finishing: false,
     actionError: null,
+    consent: null,
     running: Promise.resolve(),
     redraw: () => undefined,
   };
@@ -105,8 +114,25 @@ function audioBusy(screen: Screen): boolean {
   return screen.audio.kind === "preparing" || screen.audio.kind === "running" || screen.audio.kind === "stopping";
 }
 
-export async function renderLive(root: HTMLElement, context: Context, id: string, demo = false): Promise<void> {
+export async function renderLive(root: HTMLElement, context: Context, id: string, demo = false, consentStep = false): Promise<void> {
+  // The consent step comes before any capture: before the interview starts when a policy needs it.
+  if (consentStep || (screenState?.id !== id && needsConsentStep(await api.consentStatus(id)))) {
+    const interview = await api.getInterview(id);
+    const policy = await api.getPolicy();
+    await renderConsentStep(
+      root,
+      interview,
+      (status) => {
+        if (screenState?.id === id) screenState.consent = status;
+        void renderLive(root, context, id, demo);
+      },
+      () => (screenState?.id === id ? void renderLive(root, context, id, demo) : context.navigate({ view: "interviews" })),
+      policy.configured ? null : () => void renderLive(root, context, id, demo),
+    );
+    return;
+  }
   const screen = await load(id);
+  screen.consent = await api.consentStatus(id);
   if (screen.devices === null) {
     try {
       const list = await api.listInputDevices();
@@ -231,7 +257,8 @@ export async function renderLive(root: HTMLElement, context: Context, id: string
       button(t("live.start"), () => void startAudio(), {
         class: "primary",
         testid: "audio-start",
-        disabled: busy || screen.finishing,
+        disabled: busy || screen.finishing || !purposeAllowed(screen.consent, "transcription"),
+        title: purposeAllowed(screen.consent, "transcription") ? undefined : t("consent.live.noTranscription"),
       }),
       button(t("live.stop"), () => void stopAudio(), {
         class: "secondary",
@@ -441,8 +468,10 @@ export async function renderLive(root: HTMLElement, context: Context, id: string
     try {
       if (audioBusy(screen)) await stopAudio();
       await screen.running;
+      await stopCamera();
       const report = await api.finishInterview(screen.id);
       screenState = null;
+      forgetCamera();
       void api.stopLevelMeter().catch(() => undefined);
       context.navigate({ view: "report", id: report.report_id });
     } catch (error) {
@@ -461,10 +490,7 @@ export async function renderLive(root: HTMLElement, context: Context, id: string
 
   const startAudio = async () => {
     const source = screen.source;
-    let input: AudioInput;
-    if (source.kind === "demo") input = { kind: "demo" };
-    else if (source.kind === "file") input = { kind: "file", path: source.path.trim() };
-    else input = { kind: "device", name: source.device, role: source.role };
+    const input: AudioInput = audioInputFor(source);
     screen.audio = { kind: "preparing" };
     screen.meterDevice = undefined;
     screen.level = null;
@@ -576,11 +602,33 @@ export async function renderLive(root: HTMLElement, context: Context, id: string
           t("live.source.role"),
           h(
             "select",
-            { testid: "audio-role", onchange: (e: Event) => (source.role = (e.target as HTMLSelectElement).value as MicRole) },
+            {
+              testid: "audio-role",
+              onchange: (e: Event) => {
+                source.role = (e.target as HTMLSelectElement).value as MicRole;
+                drawSourceFields();
+              },
+            },
             (["shared", "interviewer", "candidate"] as const).map((role) => h("option", { value: role, selected: source.role === role }, t(`live.role.${role}`))),
           ),
           t("live.source.sharedNote"),
         ),
+        ...(source.role === "interviewer"
+          ? [
+              field(
+                t("live.source.candidateDevice"),
+                h(
+                  "select",
+                  { testid: "audio-candidate-device", onchange: (e: Event) => (source.candidateDevice = (e.target as HTMLSelectElement).value || null) },
+                  h("option", { value: "", selected: source.candidateDevice === null }, t("live.source.candidateNone")),
+                  devices.list
+                    .filter((d) => d.name !== source.device)
+                    .map((d) => h("option", { value: d.name, selected: d.name === source.candidateDevice }, d.name)),
+                ),
+                t("live.source.candidateHelp"),
+              ),
+            ]
+          : []),
         field(
           t("live.level"),
           h(
@@ -648,6 +696,29 @@ export async function renderLive(root: HTMLElement, context: Context, id: string
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) void addNoteNow();
   });
 
+  // The consent card (withdraw stops that purpose at once) and the camera panel.
+  const consentBox = h("div", { class: "consent-box" });
+  const drawConsent = () => {
+    replace(
+      consentBox,
+      screen.consent
+        ? consentCard(
+            screen.id,
+            screen.consent,
+            (status) => {
+              screen.consent = status;
+              drawConsent();
+              redrawCamera();
+              redraw();
+            },
+            screen.consent.policy.configured ? null : () => void renderLive(root, context, id, demo, true),
+          )
+        : null,
+    );
+  };
+  drawConsent();
+  const camera = cameraPanel(screen.id, () => screen.consent);
+
   const name = screen.interview.candidate.name;
   const subtitle = [screen.jobTitle ? pick(screen.jobTitle, ui) : screen.interview.job_id, t("live.title")].join(" · ");
   drawSourceFields();
@@ -670,7 +741,9 @@ export async function renderLive(root: HTMLElement, context: Context, id: string
       h("div", { class: "card-header" }, h("h2", null, t("live.source.title"))),
       sourceFields,
       h("div", { class: "audio-bar" }, audioButtons, audioStatus),
+      purposeAllowed(screen.consent, "transcription") ? null : h("p", { class: "small warn", testid: "audio-needs-consent" }, t("consent.live.noTranscription")),
     ),
+    h("div", { class: "vision-row" }, consentBox, camera),
     h(
       "div",
       { class: "live-grid" },

@@ -13,6 +13,7 @@ import { h, replace, type Child } from "../dom";
 import { t } from "../i18n";
 import { fieldLabel, indicatorView, nextAttempt, relativeTime, runSummary, serverReason, signature, stateKey, type Text } from "../syncLogic";
 import { button, errorBox, formatDate, pageHeader } from "../ui";
+import { heldReportsCard } from "./heldReports";
 
 /** How often the open sync screen reloads the queue. */
 const SCREEN_REFRESH_MS = 3000;
@@ -400,6 +401,7 @@ export async function renderSync(screen: HTMLElement, context: Context): Promise
     paused,
     dead,
     queue,
+    heldReportsCard(),
     assignedCard,
   );
 

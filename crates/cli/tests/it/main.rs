@@ -2,6 +2,7 @@
 //! the OS keychain: `scripts/test.sh` runs the tests inside a D-Bus session with an unlocked keyring.
 
 mod consent;
+mod eval;
 mod sync;
 
 use std::path::{Path, PathBuf};
@@ -326,6 +327,119 @@ fn replay_against_a_stored_job_runs_the_engine_and_stores_a_report_to_show_and_e
     let parsed: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
     assert_eq!(parsed["report_id"], report_id);
 
+    // PDF, from the extension, with the system's font.
+    let pdf = dir.path().join("report.PDF");
+    ok(
+        dir.path(),
+        &[
+            "report",
+            "export",
+            report_id,
+            "--out",
+            pdf.to_str().unwrap(),
+        ],
+    );
+    let bytes = std::fs::read(&pdf).unwrap();
+    assert!(bytes.starts_with(b"%PDF-"), "a PDF");
+    // A font that is not one is refused, naming it.
+    let junk = dir.path().join("junk.ttf");
+    std::fs::write(&junk, "not a font").unwrap();
+    let refused = copilot(
+        dir.path(),
+        &[
+            "report",
+            "export",
+            report_id,
+            "--format",
+            "pdf",
+            "--font",
+            junk.to_str().unwrap(),
+            "--out",
+            dir.path().join("other.pdf").to_str().unwrap(),
+        ],
+    );
+    assert_eq!(refused.code, 1);
+    assert!(refused.stderr.contains("junk.ttf"), "{}", refused.stderr);
+    assert!(
+        !dir.path().join("other.pdf").exists(),
+        "nothing half-written"
+    );
+
+    // Re-rating after the interview moves the overall score.
+    let competency = parsed["competencies"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let score = |report: &serde_json::Value| report["overall"]["confirmed"]["score"].as_f64();
+    let mut scores = Vec::new();
+    for rating in ["1", "5"] {
+        let out = ok(
+            dir.path(),
+            &[
+                "report",
+                "rate",
+                report_id,
+                "--competency",
+                &competency,
+                "--rating",
+                rating,
+                "--by",
+                "Dana",
+                "--json",
+            ],
+        );
+        let rated: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let entry = &rated["competencies"][0]["confirmed"];
+        assert_eq!(entry["rating"].as_u64().unwrap().to_string(), rating);
+        assert_eq!(entry["by"], "Dana");
+        scores.push(score(&rated).expect("a confirmed score"));
+    }
+    assert!(scores[1] > scores[0], "{scores:?}");
+    let shown: serde_json::Value =
+        serde_json::from_str(&ok(dir.path(), &["report", "show", report_id, "--json"])).unwrap();
+    assert_eq!(score(&shown), Some(scores[1]), "stored");
+    assert_eq!(shown["revisions"].as_array().map(Vec::len), Some(2));
+    let text = ok(
+        dir.path(),
+        &[
+            "report",
+            "rate",
+            report_id,
+            "--competency",
+            &competency,
+            "--rating",
+            "3",
+        ],
+    );
+    assert!(text.contains("rated 3/5; report revision 4"), "{text}");
+    let bad = copilot(
+        dir.path(),
+        &[
+            "report",
+            "rate",
+            report_id,
+            "--competency",
+            "nope",
+            "--rating",
+            "3",
+        ],
+    );
+    assert_eq!(bad.code, 1);
+    assert!(bad.stderr.contains(&competency), "{}", bad.stderr);
+    let out_of_range = copilot(
+        dir.path(),
+        &[
+            "report",
+            "rate",
+            report_id,
+            "--competency",
+            &competency,
+            "--rating",
+            "9",
+        ],
+    );
+    assert_ne!(out_of_range.code, 0);
+
     let missing = copilot(dir.path(), &["report", "show", "nope"]);
     assert_eq!(missing.code, 1);
     assert!(
@@ -340,11 +454,11 @@ fn replay_against_a_stored_job_runs_the_engine_and_stores_a_report_to_show_and_e
             "export",
             report_id,
             "--out",
-            dir.path().join("r.pdf").to_str().unwrap(),
+            dir.path().join("r.docx").to_str().unwrap(),
         ],
     );
     assert!(
-        no_format.stderr.contains("--format json|html"),
+        no_format.stderr.contains("--format json|html|pdf"),
         "{}",
         no_format.stderr
     );

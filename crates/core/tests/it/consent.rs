@@ -80,6 +80,8 @@ fn folder(path: &Path) -> VideoInput {
     VideoInput::Folder {
         path: path.to_string_lossy().into_owned(),
         fps: 10.0,
+        realtime: false,
+        repeat: false,
     }
 }
 
@@ -432,6 +434,26 @@ async fn camera_cues_need_consent_and_withdrawal_stops_each_purpose_within_one_f
         })
         .collect();
     assert!(faces.iter().all(|n| *n == 1), "one face box per frame");
+    // The first preview carries a small JPEG of the frame; later ones only at a few per second.
+    let images: Vec<&String> = events
+        .iter()
+        .filter_map(|e| match e {
+            VisionEvent::Preview { image, .. } => image.as_ref(),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        images
+            .first()
+            .is_some_and(|i| i.starts_with("data:image/jpeg;base64,/9j/")),
+        "{:?}",
+        images.first().map(|i| &i[..40.min(i.len())])
+    );
+    assert!(
+        images.len() < 50,
+        "images are rate-limited: {}",
+        images.len()
+    );
     match events.last() {
         Some(VisionEvent::Stopped {
             reason: Some(reason),
@@ -599,4 +621,107 @@ async fn expression_outputs_never_reach_a_rating_a_score_or_the_report() {
     }
     let consent_json = serde_json::to_string(&seen.consent).unwrap();
     assert!(consent_json.contains("expression_cues"));
+}
+
+/// Finishes a fresh interview whose candidate answered `transfer` (None: never asked).
+async fn finished_with_transfer(copilot: &Copilot, transfer: Option<bool>) -> (String, String) {
+    let id = new_interview(copilot).await;
+    if let Some(granted) = transfer {
+        consent(
+            copilot,
+            &id,
+            &[
+                (Purpose::Transcription, true),
+                (Purpose::TransferToHr, granted),
+            ],
+        )
+        .await
+        .unwrap();
+    }
+    let session = copilot.start_session(&id).await.unwrap();
+    let report = copilot.finish_session(session).await.unwrap();
+    (id, report.report_id)
+}
+
+#[tokio::test]
+async fn only_reports_with_transfer_consent_are_queued_for_the_hr_system() {
+    let (_dir, secrets, copilot) = open_fresh().await;
+    let connector = |id: &str| copilot_core::NewConnector {
+        id: id.into(),
+        name: "Our HR".into(),
+        config: serde_json::json!({"kind": "rest", "base_url": "http://127.0.0.1:9/api"}),
+        secrets: [("token".to_string(), "t-5e1".to_string())].into(),
+    };
+    let queued = |status: copilot_core::SyncStatus| {
+        let mut rows: Vec<(String, String)> = status
+            .queue
+            .into_iter()
+            .map(|q| (q.report_id, q.connector_id))
+            .collect();
+        rows.sort();
+        rows
+    };
+    copilot
+        .add_connector(&secrets, &connector("hr"))
+        .await
+        .unwrap();
+    // Before an HR admin chose a policy, a report goes out unless the candidate refused.
+    let (_, unconfigured) = finished_with_transfer(&copilot, None).await;
+    let (_, refused_early) = finished_with_transfer(&copilot, Some(false)).await;
+
+    copilot.set_policy(PolicyProfile::Default).await.unwrap();
+    let (_, granted) = finished_with_transfer(&copilot, Some(true)).await;
+    let (_, refused) = finished_with_transfer(&copilot, Some(false)).await;
+    let (_, never_asked) = finished_with_transfer(&copilot, None).await;
+    let withdrawn = {
+        let id = new_interview(&copilot).await;
+        consent(&copilot, &id, &[(Purpose::TransferToHr, true)])
+            .await
+            .unwrap();
+        let session = copilot.start_session(&id).await.unwrap();
+        copilot
+            .withdraw_consent(&id, Purpose::TransferToHr)
+            .await
+            .unwrap();
+        copilot.finish_session(session).await.unwrap().report_id
+    };
+
+    let mut expected = vec![
+        (unconfigured.clone(), "hr".to_string()),
+        (granted.clone(), "hr".to_string()),
+    ];
+    expected.sort();
+    assert_eq!(
+        queued(copilot.sync_status(&secrets).await.unwrap()),
+        expected
+    );
+    let held = copilot.held_reports().await.unwrap();
+    let held: Vec<(String, Option<Denial>)> = held
+        .into_iter()
+        .map(|h| {
+            assert_eq!(h.candidate_name, "Jordan Lee");
+            (h.report_id, h.denial)
+        })
+        .collect();
+    assert_eq!(
+        held,
+        [
+            (refused_early, Some(Denial::Refused)),
+            (refused, Some(Denial::Refused)),
+            (never_asked, Some(Denial::NoConsent)),
+            (withdrawn, Some(Denial::Withdrawn)),
+        ],
+        "held reports, oldest first"
+    );
+
+    // A connector added later queues the backlog, never the held reports.
+    copilot
+        .add_connector(&secrets, &connector("ats"))
+        .await
+        .unwrap();
+    assert_eq!(
+        queued(copilot.sync_status(&secrets).await.unwrap()),
+        expected
+    );
+    assert_eq!(copilot.held_reports().await.unwrap().len(), 4);
 }

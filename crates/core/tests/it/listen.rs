@@ -359,6 +359,21 @@ async fn a_missing_recording_or_device_is_an_error_naming_it() {
         "{}",
         device.message
     );
+    // Two devices: the missing one is named, nothing starts.
+    let two = copilot
+        .listen(
+            &live,
+            &AudioInput::TwoDevices {
+                interviewer: None,
+                candidate: "Monitor of No Such Speakers".into(),
+            },
+            &ReplaySettings::default(),
+            &StopSignal::new(),
+            &mut |_| {},
+        )
+        .err()
+        .unwrap();
+    assert!(two.message.contains("No Such Speakers"), "{}", two.message);
     // The session is unharmed.
     assert!(live.state().unwrap().turns.is_empty());
 }

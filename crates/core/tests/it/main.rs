@@ -2,6 +2,7 @@
 
 mod consent;
 mod listen;
+mod reports;
 mod sync;
 
 use copilot_core::{

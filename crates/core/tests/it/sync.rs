@@ -10,7 +10,7 @@ use copilot_core::{ErrorCode, NewConnector, SecretStore};
 type Received = Arc<Mutex<Vec<(String, Vec<u8>)>>>;
 
 /// Accepts `POST /reports` with the right token; records (Idempotency-Key, body).
-fn hr_server(token: &'static str) -> (String, Received) {
+pub(crate) fn hr_server(token: &'static str) -> (String, Received) {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let url = format!("http://{}", listener.local_addr().expect("addr"));
     let received: Received = Arc::default();

@@ -49,6 +49,49 @@ fn folder_frames_come_in_name_order_with_times_and_bad_files_are_events() -> Res
 }
 
 #[test]
+fn a_repeating_folder_starts_again_with_rising_times() -> Result<()> {
+    let tmp = tempfile::tempdir()?;
+    solid(40, 30, 10).save(tmp.path().join("a.png"))?;
+    solid(40, 30, 200).save(tmp.path().join("b.png"))?;
+    let mut src = FileSource::open(tmp.path(), 4.0)?.repeating();
+    let mut seen = Vec::new();
+    for _ in 0..5 {
+        match src.next_event() {
+            SourceEvent::Frame(f) => seen.push((f.seq, f.time_ms, f.pixel(0, 0)[0])),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(
+        seen,
+        [
+            (0, 0, 10),
+            (1, 250, 200),
+            (2, 500, 10),
+            (3, 750, 200),
+            (4, 1000, 10)
+        ]
+    );
+    assert!(src.describe().contains("repeating"), "{}", src.describe());
+    Ok(())
+}
+
+#[test]
+fn the_preview_is_a_downscaled_jpeg_of_the_frame() -> Result<()> {
+    let frame = Frame::from_image(&image::DynamicImage::ImageRgb8(solid(640, 480, 90)), 0, 0);
+    let (w, h, jpeg) = frame.preview_jpeg(320, 70)?;
+    assert_eq!((w, h), (320, 240));
+    assert_eq!(&jpeg[..2], &[0xFF, 0xD8], "a JPEG starts with SOI");
+    let back = image::load_from_memory(&jpeg)?.to_rgb8();
+    assert_eq!(back.dimensions(), (320, 240));
+    let px = back.get_pixel(160, 120).0;
+    assert!((i32::from(px[0]) - 90).abs() <= 6, "{px:?}");
+    // A frame already small enough keeps its size.
+    let small = Frame::from_image(&image::DynamicImage::ImageRgb8(solid(100, 80, 90)), 0, 0);
+    assert_eq!(small.preview_jpeg(320, 70)?.0, 100);
+    Ok(())
+}
+
+#[test]
 fn empty_or_missing_folders_are_clear_errors() -> Result<()> {
     let tmp = tempfile::tempdir()?;
     let err = FileSource::open(tmp.path(), 10.0).err().unwrap();
