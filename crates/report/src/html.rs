@@ -23,6 +23,70 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// One timeline entry as every renderer shows it (HTML and PDF escape or lay it out their own way).
+pub(crate) struct TimelineRow<'a> {
+    pub(crate) at: &'a str,
+    /// Question, answer, prompt or note, in the report's language.
+    pub(crate) label: &'static str,
+    /// The question or prompt kind, or the answer's quality (empty when it has none).
+    pub(crate) detail: Option<&'a str>,
+    pub(crate) text: &'a str,
+    pub(crate) bank_question: Option<&'a str>,
+    pub(crate) dismissed: bool,
+    pub(crate) prompt: bool,
+}
+
+pub(crate) fn timeline_row<'a>(
+    entry: &'a TimelineEntry,
+    lang: Language,
+    l: &Labels,
+) -> TimelineRow<'a> {
+    let row = |at: &'a str, label, detail, text| TimelineRow {
+        at,
+        label,
+        detail,
+        text,
+        bank_question: None,
+        dismissed: false,
+        prompt: false,
+    };
+    match entry {
+        TimelineEntry::Question {
+            at,
+            kind,
+            text,
+            bank_question_id,
+            ..
+        } => TimelineRow {
+            bank_question: bank_question_id.as_deref(),
+            ..row(at, l.question, Some(kind), text)
+        },
+        TimelineEntry::Answer {
+            at,
+            summary,
+            quality,
+            ..
+        } => row(
+            at,
+            l.answer,
+            Some(quality.as_deref().unwrap_or("")),
+            summary,
+        ),
+        TimelineEntry::Prompt {
+            at,
+            kind,
+            text,
+            dismissed,
+            ..
+        } => TimelineRow {
+            dismissed: *dismissed,
+            prompt: true,
+            ..row(at, l.prompt, Some(kind), text.get(lang))
+        },
+        TimelineEntry::Note { at, text, .. } => row(at, l.note, None, text),
+    }
+}
+
 /// The page's fixed labels in one language.
 pub(crate) struct Labels {
     pub(crate) title: &'static str,
@@ -660,64 +724,35 @@ pub fn report_html(report: &Report) -> String {
         e(l.time)
     );
     for entry in &report.timeline {
-        let (at, what, body) = match entry {
-            TimelineEntry::Question {
-                at,
-                kind,
-                text,
-                bank_question_id,
-                ..
-            } => (
-                at,
-                format!("{} <span class=\"muted\">{}</span>", e(l.question), e(kind)),
-                format!(
-                    "{}{}",
-                    e(text),
-                    bank_question_id
-                        .as_ref()
-                        .map(|q| format!(" <span class=\"muted\">({} {})</span>", e(l.bank), e(q)))
-                        .unwrap_or_default()
-                ),
+        let row = timeline_row(entry, lang, l);
+        let what = match row.detail {
+            Some(detail) => format!(
+                "{} <span class=\"muted\">{}</span>",
+                e(row.label),
+                e(detail)
             ),
-            TimelineEntry::Answer {
-                at,
-                summary,
-                quality,
-                ..
-            } => (
-                at,
-                format!(
-                    "{} <span class=\"muted\">{}</span>",
-                    e(l.answer),
-                    e(quality.as_deref().unwrap_or(""))
-                ),
-                e(summary),
-            ),
-            TimelineEntry::Prompt {
-                at,
-                kind,
-                text,
-                dismissed,
-                ..
-            } => (
-                at,
-                format!("{} <span class=\"muted\">{}</span>", e(l.prompt), e(kind)),
-                format!(
-                    "<em>{}</em>{}",
-                    e(text.get(lang)),
-                    if *dismissed {
-                        format!(" <span class=\"badge\">{}</span>", e(l.dismissed))
-                    } else {
-                        String::new()
-                    }
-                ),
-            ),
-            TimelineEntry::Note { at, text, .. } => (at, e(l.note), e(text)),
+            None => e(row.label),
         };
+        let mut body = if row.prompt {
+            format!("<em>{}</em>", e(row.text))
+        } else {
+            e(row.text)
+        };
+        if let Some(q) = row.bank_question {
+            let _ = write!(
+                body,
+                " <span class=\"muted\">({} {})</span>",
+                e(l.bank),
+                e(q)
+            );
+        }
+        if row.dismissed {
+            let _ = write!(body, " <span class=\"badge\">{}</span>", e(l.dismissed));
+        }
         let _ = writeln!(
             h,
             "<tr><td>{}</td><td>{what}</td><td>{body}</td></tr>",
-            e(at)
+            e(row.at)
         );
     }
     h.push_str("</table>\n");

@@ -20,7 +20,7 @@ use krilla::page::PageSettings;
 use krilla::paint::Fill;
 use krilla::text::{Font, TextDirection};
 
-use crate::html::{Labels, labels, recommendation_label, stars, status_label};
+use crate::html::{Labels, labels, recommendation_label, stars, status_label, timeline_row};
 use crate::model::*;
 
 /// A font to embed: the bytes of a `.ttf`, `.otf` or `.ttc` file and the face index in it.
@@ -731,55 +731,27 @@ fn lay_out(report: &Report, metrics: &Metrics<'_>) -> Vec<Vec<Op>> {
     // Timeline.
     p.heading(l.timeline, H2);
     for entry in &report.timeline {
-        let (at, what, body, color) = match entry {
-            TimelineEntry::Question {
-                at,
-                kind,
-                text,
-                bank_question_id,
-                ..
-            } => (
-                at,
-                format!("{} ({kind})", l.question),
-                match bank_question_id {
-                    Some(q) => format!("{text} ({} {q})", l.bank),
-                    None => text.clone(),
-                },
-                INK,
-            ),
-            TimelineEntry::Answer {
-                at,
-                summary,
-                quality,
-                ..
-            } => (
-                at,
-                match quality {
-                    Some(q) => format!("{} ({q})", l.answer),
-                    None => l.answer.to_string(),
-                },
-                summary.clone(),
-                INK,
-            ),
-            TimelineEntry::Prompt {
-                at,
-                kind,
-                text,
-                dismissed,
-                ..
-            } => (
-                at,
-                format!("{} ({kind})", l.prompt),
-                if *dismissed {
-                    format!("{} [{}]", text.get(lang), l.dismissed)
-                } else {
-                    text.get(lang).to_string()
-                },
-                MUTED,
-            ),
-            TimelineEntry::Note { at, text, .. } => (at, l.note.to_string(), text.clone(), INK),
+        let row = timeline_row(entry, lang, l);
+        let what = match row.detail {
+            Some(detail) if !detail.is_empty() => format!("{} ({detail})", row.label),
+            _ => row.label.to_string(),
         };
-        p.para_with(&format!("{at}  {what}"), MUTED, &body, 0.0, BODY, color);
+        let mut body = row.text.to_string();
+        if let Some(q) = row.bank_question {
+            body.push_str(&format!(" ({} {q})", l.bank));
+        }
+        if row.dismissed {
+            body.push_str(&format!(" [{}]", l.dismissed));
+        }
+        let color = if row.prompt { MUTED } else { INK };
+        p.para_with(
+            &format!("{}  {what}", row.at),
+            MUTED,
+            &body,
+            0.0,
+            BODY,
+            color,
+        );
     }
 
     // Delivery: information only.
