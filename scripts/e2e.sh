@@ -36,8 +36,12 @@ need jq "run scripts/install-system-deps.sh (package jq)"
 echo "== UI: npm ci && npm run build"
 (cd ui && npm ci --no-audit --no-fund --loglevel=error && npm run build)
 
-echo "== app: cargo build -p interview-copilot --features custom-protocol"
-cargo build -p interview-copilot --features custom-protocol
+# One feature set for the app, the e2e binary and scripts/test.sh's Rust tests (the whole workspace,
+# all targets, the app with `custom-protocol`), so after those tests this step only links the app
+# instead of compiling every dependency a second time with other features.
+features=(--workspace --locked --features interview-copilot/custom-protocol)
+echo "== app: cargo build ${features[*]} --all-targets"
+cargo build "${features[@]}" --all-targets
 app="$CARGO_TARGET_DIR/debug/interview-copilot"
 
 if ! command -v tauri-driver >/dev/null 2>&1; then
@@ -47,10 +51,10 @@ fi
 driver="$(command -v tauri-driver)"
 
 echo "== building the e2e test binary"
-test_bin="$(cargo test -p copilot-tests --test e2e --no-run --message-format=json 2>/dev/null |
+test_bin="$(cargo test "${features[@]}" --no-run --message-format=json 2>/dev/null |
   jq -r 'select(.reason == "compiler-artifact" and .target.name == "e2e" and .executable != null) | .executable' | tail -n 1)"
 [ -x "$test_bin" ] || {
-  echo "error: could not build the e2e test binary: run \`cargo test -p copilot-tests --test e2e --no-run\` to see why" >&2
+  echo "error: could not build the e2e test binary: run \`cargo test ${features[*]} --no-run\` to see why" >&2
   exit 1
 }
 

@@ -23,7 +23,8 @@ cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
 step "Rust tests (inside a private D-Bus session with an unlocked keyring)"
-COPILOT_KEYCHAIN_TEST=1 scripts/with-keychain.sh cargo test --workspace --locked
+# The app is built with `custom-protocol` (it serves ui/dist) so that scripts/e2e.sh reuses this build.
+COPILOT_KEYCHAIN_TEST=1 scripts/with-keychain.sh cargo test --workspace --locked --features interview-copilot/custom-protocol
 
 step "end-to-end tests in the real window"
 bash scripts/e2e.sh
