@@ -171,6 +171,17 @@ pub fn report_text(report: &Report) -> String {
         crate::mmss(report.delivery.candidate_ms),
         report.delivery.answers.len()
     );
+    if !report.revisions.is_empty() {
+        let _ = writeln!(w, "\nrating changes after the interview:");
+        for r in &report.revisions {
+            let from = r.from.map_or_else(|| "-".to_string(), |f| f.to_string());
+            let _ = writeln!(
+                w,
+                "- {} {from} -> {} by {} at {}",
+                r.competency, r.to, r.by, r.at
+            );
+        }
+    }
     let _ = writeln!(w, "consent: {} entries", report.consent.purposes.len());
     let f = &report.candidate_feedback;
     let _ = writeln!(w, "\ncandidate feedback ({}):", f.language);

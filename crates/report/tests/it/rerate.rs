@@ -73,6 +73,13 @@ fn a_changed_rating_recomputes_the_score_and_keeps_the_suggestion() -> anyhow::R
             html.contains("2026-11-21T08:00:00+00:00") && html.contains("Li Wei"),
             "{id}"
         );
+        // So does the text `copilot report show` prints.
+        let from = old.map_or_else(|| "-".to_string(), |f| f.to_string());
+        let line = format!(
+            "- {} {from} -> {new_rating} by Li Wei at 2026-11-21T08:00:00+00:00",
+            target.id
+        );
+        assert!(copilot_report::report_text(&report).contains(&line), "{id}");
         // And it round-trips through JSON.
         let back: copilot_report::Report = serde_json::from_str(&report_json(&report))?;
         assert_eq!(back, report);
