@@ -8,29 +8,12 @@ use std::path::{Path, PathBuf};
 use copilot_core::consent_policy::{ConsentMethod, Denial, PolicyProfile, Purpose};
 use copilot_core::domain::Language;
 use copilot_core::{
-    ConsentChoice, Copilot, ErrorCode, NewConsent, NewInterview, StopSignal, VideoInput,
-    VisionEvent, VisionTotals,
+    ConsentChoice, Copilot, ErrorCode, NewConsent, StopSignal, VideoInput, VisionEvent,
+    VisionTotals,
 };
 use copilot_models::{ModelsDir, ensure};
 
-use crate::open_fresh;
-
-async fn new_interview(copilot: &Copilot) -> String {
-    copilot
-        .create_interview(&NewInterview {
-            job_id: "sales_rep".into(),
-            candidate_name: "Jordan Lee".into(),
-            candidate_contact: String::new(),
-            resume_text: String::new(),
-            interviewers: vec!["Megan".into()],
-            language: Language::En,
-            budget_minutes: 30.0,
-            scheduled_at: None,
-        })
-        .await
-        .unwrap()
-        .id
-}
+use crate::{new_interview, open_fresh};
 
 /// The built-in notice of the current profile, answered for `choices` by checkbox.
 async fn consent(

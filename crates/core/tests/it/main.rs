@@ -316,11 +316,9 @@ fn typescript_bindings_match_the_rust_types() {
     );
 }
 
-/// The scripted sales interview (text, with times from word counts) fed through a session.
-async fn run_scripted_sales_interview(copilot: &Copilot) -> copilot_core::report::Report {
-    let session_json: serde_json::Value =
-        serde_json::from_slice(&fixture("sessions/dev-sales-en-01.json")).unwrap();
-    let interview = copilot
+/// A planned sales interview (Jordan Lee, interviewer Megan, 30 min); its id.
+pub(crate) async fn new_interview(copilot: &Copilot) -> String {
+    copilot
         .create_interview(&NewInterview {
             job_id: "sales_rep".into(),
             candidate_name: "Jordan Lee".into(),
@@ -332,8 +330,16 @@ async fn run_scripted_sales_interview(copilot: &Copilot) -> copilot_core::report
             scheduled_at: None,
         })
         .await
-        .unwrap();
-    let mut session = copilot.start_session(&interview.id).await.unwrap();
+        .unwrap()
+        .id
+}
+
+/// The scripted sales interview (text, with times from word counts) fed through a session.
+async fn run_scripted_sales_interview(copilot: &Copilot) -> copilot_core::report::Report {
+    let session_json: serde_json::Value =
+        serde_json::from_slice(&fixture("sessions/dev-sales-en-01.json")).unwrap();
+    let interview_id = new_interview(copilot).await;
+    let mut session = copilot.start_session(&interview_id).await.unwrap();
     let mut at_ms = 0u64;
     let mut evidenced = 0;
     for turn in session_json["turns"].as_array().unwrap() {
